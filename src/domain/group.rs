@@ -1,0 +1,228 @@
+//! Special groups (特殊群体) and the offices that certify them.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A special group a resident can belong to. The kebab-case code is what
+/// policy files, the command line and imports use; the Chinese name is
+/// accepted everywhere too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Group {
+    Tekun,
+    Dibao,
+    DibaoEdge,
+    Fanpin,
+    Monitored,
+    PovertyRegistered,
+    Wubao,
+    Youfu,
+    #[serde(rename = "disabled-1")]
+    Disabled1,
+    #[serde(rename = "disabled-2")]
+    Disabled2,
+    #[serde(rename = "disabled-3")]
+    Disabled3,
+    #[serde(rename = "disabled-4")]
+    Disabled4,
+    HardshipApproved,
+    Student,
+    EmployeeInsured,
+}
+
+pub const ALL_GROUPS: [Group; 15] = [
+    Group::Tekun,
+    Group::Dibao,
+    Group::DibaoEdge,
+    Group::Fanpin,
+    Group::Monitored,
+    Group::PovertyRegistered,
+    Group::Wubao,
+    Group::Youfu,
+    Group::Disabled1,
+    Group::Disabled2,
+    Group::Disabled3,
+    Group::Disabled4,
+    Group::HardshipApproved,
+    Group::Student,
+    Group::EmployeeInsured,
+];
+
+impl Group {
+    pub fn code(self) -> &'static str {
+        match self {
+            Group::Tekun => "tekun",
+            Group::Dibao => "dibao",
+            Group::DibaoEdge => "dibao-edge",
+            Group::Fanpin => "fanpin",
+            Group::Monitored => "monitored",
+            Group::PovertyRegistered => "poverty-registered",
+            Group::Wubao => "wubao",
+            Group::Youfu => "youfu",
+            Group::Disabled1 => "disabled-1",
+            Group::Disabled2 => "disabled-2",
+            Group::Disabled3 => "disabled-3",
+            Group::Disabled4 => "disabled-4",
+            Group::HardshipApproved => "hardship-approved",
+            Group::Student => "student",
+            Group::EmployeeInsured => "employee-insured",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Group::Tekun => "特困",
+            Group::Dibao => "低保",
+            Group::DibaoEdge => "低保边缘",
+            Group::Fanpin => "返贫致贫",
+            Group::Monitored => "防止返贫监测帮扶",
+            Group::PovertyRegistered => "建档立卡贫困",
+            Group::Wubao => "五保",
+            Group::Youfu => "优抚",
+            Group::Disabled1 => "一级残疾",
+            Group::Disabled2 => "二级残疾",
+            Group::Disabled3 => "三级残疾",
+            Group::Disabled4 => "四级残疾",
+            Group::HardshipApproved => "经批准的特别困难",
+            Group::Student => "在校学生",
+            Group::EmployeeInsured => "已参加职工保险",
+        }
+    }
+
+    /// Other spellings offices use in their lists.
+    fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Group::Tekun => &["特困人员", "特困供养"],
+            Group::Dibao => &[
+                "城乡低保",
+                "最低生活保障",
+                "低保对象",
+                "城乡最低生活保障对象",
+            ],
+            Group::DibaoEdge => &["低保边缘家庭", "低保边缘家庭成员", "低边"],
+            Group::Fanpin => &["返贫致贫人口", "返贫"],
+            Group::Monitored => &["监测帮扶", "防返贫监测", "监测对象", "防止返贫监测帮扶对象"],
+            Group::PovertyRegistered => &["建档立卡", "建档立卡贫困人口", "扶贫户", "贫困户"],
+            Group::Wubao => &["五保户", "五保供养"],
+            Group::Youfu => &["优抚对象"],
+            Group::Disabled1 => &["残疾一级", "一级", "1级残疾", "重度残疾一级"],
+            Group::Disabled2 => &["残疾二级", "二级", "2级残疾", "重度残疾二级"],
+            Group::Disabled3 => &["残疾三级", "三级", "3级残疾"],
+            Group::Disabled4 => &["残疾四级", "四级", "4级残疾"],
+            Group::HardshipApproved => &["特别困难", "因病特别困难"],
+            Group::Student => &["学生", "在校生"],
+            Group::EmployeeInsured => &["职工保险", "职工参保", "已参加职工"],
+        }
+    }
+
+    /// Parse a code (`dibao`), a Chinese name (`低保`) or a known alias.
+    pub fn parse(text: &str) -> Option<Group> {
+        let t = text.trim();
+        ALL_GROUPS
+            .iter()
+            .copied()
+            .find(|g| g.code().eq_ignore_ascii_case(t) || g.zh() == t || g.aliases().contains(&t))
+    }
+
+    /// Disability grade 1 or 2 (重度残疾).
+    pub fn is_severe_disability(self) -> bool {
+        matches!(self, Group::Disabled1 | Group::Disabled2)
+    }
+
+    /// A status flag rather than a hardship group.
+    pub fn is_status(self) -> bool {
+        matches!(self, Group::Student | Group::EmployeeInsured)
+    }
+}
+
+impl fmt::Display for Group {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.zh())
+    }
+}
+
+/// A paying office (代缴部门).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Office {
+    CivilAffairs,
+    DisabledPersons,
+    Health,
+    RuralRevitalization,
+    Veterans,
+}
+
+pub const ALL_OFFICES: [Office; 5] = [
+    Office::CivilAffairs,
+    Office::DisabledPersons,
+    Office::Health,
+    Office::RuralRevitalization,
+    Office::Veterans,
+];
+
+impl Office {
+    pub fn code(self) -> &'static str {
+        match self {
+            Office::CivilAffairs => "civil-affairs",
+            Office::DisabledPersons => "disabled-persons",
+            Office::Health => "health",
+            Office::RuralRevitalization => "rural-revitalization",
+            Office::Veterans => "veterans",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Office::CivilAffairs => "民政",
+            Office::DisabledPersons => "残联",
+            Office::Health => "卫健",
+            Office::RuralRevitalization => "乡村振兴",
+            Office::Veterans => "退役军人事务",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Office> {
+        let t = text.trim();
+        let t = t.trim_start_matches("区").trim_end_matches("局");
+        ALL_OFFICES.iter().copied().find(|o| {
+            o.code().eq_ignore_ascii_case(t)
+                || o.zh() == t
+                || match o {
+                    Office::CivilAffairs => t == "民政局",
+                    Office::DisabledPersons => t == "残疾人联合会",
+                    Office::Health => t == "卫健委" || t == "卫生健康",
+                    Office::RuralRevitalization => t == "扶贫办",
+                    Office::Veterans => t == "退役军人事务局" || t == "退役军人",
+                }
+        })
+    }
+}
+
+impl fmt::Display for Office {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.zh())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_group_parses_by_code_and_chinese() {
+        for g in ALL_GROUPS {
+            assert_eq!(Group::parse(g.code()), Some(g));
+            assert_eq!(Group::parse(g.zh()), Some(g));
+        }
+        assert_eq!(Group::parse("nonsense"), None);
+    }
+
+    #[test]
+    fn offices_parse() {
+        for o in ALL_OFFICES {
+            assert_eq!(Office::parse(o.code()), Some(o));
+            assert_eq!(Office::parse(o.zh()), Some(o));
+        }
+        assert_eq!(Office::parse("区民政局"), Some(Office::CivilAffairs));
+    }
+}

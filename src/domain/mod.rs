@@ -1,0 +1,12 @@
+//! Pure rules of the collection: no I/O, no SQLite types.
+
+pub mod dues;
+pub mod group;
+pub mod id_number;
+pub mod money;
+pub mod policy;
+
+pub use dues::{Dues, Person, compute, compute_on, insured_age};
+pub use group::{Group, Office};
+pub use id_number::{IdError, IdNumber, Sex};
+pub use policy::{Policies, PolicyYear};

@@ -1,0 +1,5 @@
+//! zhengjiao — the station console for the centralized collection (集中征缴)
+//! of urban-rural residents' pension and medical insurance.
+
+pub mod cli;
+pub mod domain;
