@@ -2,4 +2,6 @@
 //! of urban-rural residents' pension and medical insurance.
 
 pub mod cli;
+pub mod demo;
 pub mod domain;
+pub mod store;

@@ -1,7 +1,12 @@
 //! Command-line interface: one module per subcommand. Every subcommand is a
 //! contract used by the station's scripts; keep flags and JSON keys stable.
 
+pub mod check;
+pub mod demo;
+pub mod find;
+pub mod pay;
 pub mod quote;
+pub mod report;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -26,12 +31,31 @@ pub struct Cli {
 pub enum Command {
     /// 查询本年度应缴金额 / how much does a person pay this year
     Quote(quote::QuoteArgs),
+    /// 生成演示数据库 / build the demo database
+    Demo(demo::DemoArgs),
+    /// 查找居民 / find residents
+    Find(find::FindArgs),
+    /// 报表 / reports
+    Report(report::ReportArgs),
+    /// 登记缴费 / record a payment
+    Pay(pay::PayArgs),
+    /// 检查数据库 / check the database
+    Check(check::CheckArgs),
+    /// 在线备份 / back up the database while others work
+    Backup(check::BackupArgs),
 }
 
 /// Run the parsed command line; the returned code is the process exit status.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let db = cli.db.clone().unwrap_or_else(crate::store::default_path);
     match cli.command {
         Some(Command::Quote(args)) => quote::run(&args),
+        Some(Command::Demo(args)) => demo::run(&args, &db),
+        Some(Command::Find(args)) => find::run(&args, &db),
+        Some(Command::Report(args)) => report::run(&args, &db),
+        Some(Command::Pay(args)) => pay::run(&args, &db),
+        Some(Command::Check(args)) => check::run_check(&args, &db),
+        Some(Command::Backup(args)) => check::run_backup(&args, &db),
         None => anyhow::bail!("控制台尚未实现 / the console is not built yet"),
     }
 }

@@ -1,0 +1,52 @@
+//! `zhengjiao check` and `zhengjiao backup`.
+
+use crate::store::Store;
+use clap::Args;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// 备份文件 / backup file to write
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+pub fn run_check(args: &CheckArgs, db: &Path) -> anyhow::Result<ExitCode> {
+    let store = Store::open_read_only(db)?;
+    let report = store.check()?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else if report.ok {
+        println!("检查通过 / check passed: {}", db.display());
+    } else {
+        for f in &report.findings {
+            println!("[{}] {}", f.check, f.message);
+        }
+    }
+    Ok(if report.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+pub fn run_backup(args: &BackupArgs, db: &Path) -> anyhow::Result<ExitCode> {
+    if args.out.exists() {
+        anyhow::bail!(
+            "{} 已存在，不会覆盖 / {} exists; it will not be overwritten",
+            args.out.display(),
+            args.out.display()
+        );
+    }
+    let store = Store::open_read_only(db)?;
+    store.backup_to(&args.out)?;
+    println!("备份完成 / backup written: {}", args.out.display());
+    Ok(ExitCode::SUCCESS)
+}

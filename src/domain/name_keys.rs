@@ -1,0 +1,193 @@
+//! Search keys for a resident: name suffixes (substring search as prefix
+//! search), pinyin initials and full pinyin for every reading of every
+//! character (polyphones and surname readings included), and the ID tail.
+
+use pinyin::ToPinyinMulti;
+
+/// Surnames whose reading differs from the character's common one.
+const SURNAME_READINGS: [(char, &str); 12] = [
+    ('单', "shan"),
+    ('曾', "zeng"),
+    ('解', "xie"),
+    ('仇', "qiu"),
+    ('区', "ou"),
+    ('查', "zha"),
+    ('朴', "piao"),
+    ('覃', "qin"),
+    ('缪', "miao"),
+    ('尉', "yu"),
+    ('乐', "yue"),
+    ('盖', "ge"),
+];
+
+/// At most this many reading combinations per name.
+const MAX_COMBOS: usize = 16;
+
+/// Readings of a character (plain pinyin, no tones), surname readings first
+/// when `surname` is set.
+pub fn readings(c: char, surname: bool) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    if surname && let Some((_, r)) = SURNAME_READINGS.iter().find(|(s, _)| *s == c) {
+        out.push(r);
+    }
+    if let Some(multi) = c.to_pinyin_multi() {
+        for p in multi {
+            let plain = p.plain();
+            if !out.contains(&plain) {
+                out.push(plain);
+            }
+        }
+    }
+    out
+}
+
+/// Every (initials, full pinyin) combination of a name's readings.
+pub fn pinyin_combos(name: &str) -> Vec<(String, String)> {
+    let mut combos: Vec<(String, String)> = vec![(String::new(), String::new())];
+    for (i, c) in name.chars().enumerate() {
+        let rs = readings(c, i == 0);
+        if rs.is_empty() {
+            if c.is_ascii_alphanumeric() {
+                for (a, b) in combos.iter_mut() {
+                    a.push(c.to_ascii_lowercase());
+                    b.push(c.to_ascii_lowercase());
+                }
+            }
+            continue;
+        }
+        let mut next = Vec::with_capacity(combos.len() * rs.len());
+        for (a, b) in &combos {
+            for r in &rs {
+                if next.len() >= MAX_COMBOS {
+                    break;
+                }
+                let mut a2 = a.clone();
+                a2.push_str(&r[..1]);
+                let mut b2 = b.clone();
+                b2.push_str(r);
+                next.push((a2, b2));
+            }
+        }
+        combos = next;
+    }
+    combos.retain(|(a, _)| !a.is_empty());
+    combos
+}
+
+/// The key under which an ID number's tail (last 6, reversed) is found.
+pub fn id_tail_key(id_number: &str) -> String {
+    let tail: String = id_number.chars().rev().take(6).collect();
+    format!("~{}", tail.to_ascii_lowercase())
+}
+
+/// All search keys of a resident.
+pub fn keys(name: &str, id_number: &str) -> Vec<String> {
+    let name: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut out: Vec<String> = Vec::new();
+    let chars: Vec<char> = name.chars().collect();
+    for i in 0..chars.len() {
+        out.push(chars[i..].iter().collect());
+    }
+    for (initials, full) in pinyin_combos(&name) {
+        out.push(initials);
+        out.push(full);
+    }
+    out.push(id_tail_key(id_number));
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// What a search text asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Query {
+    /// A whole 18-character ID number (or an upgraded 15-digit one).
+    IdNumber(String),
+    /// The last 4–6 characters of an ID number.
+    IdTail(String),
+    /// The first digits of an ID number.
+    IdPrefix(String),
+    /// A key prefix: name substring or pinyin.
+    Key(String),
+}
+
+pub fn classify(text: &str) -> Option<Query> {
+    let t: String = text.trim().chars().filter(|c| !c.is_whitespace()).collect();
+    if t.is_empty() {
+        return None;
+    }
+    let idlike = t
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == 'x' || c == 'X');
+    if idlike && t.chars().any(|c| c.is_ascii_digit()) {
+        let upper = t.to_ascii_uppercase();
+        return Some(match upper.len() {
+            18 => Query::IdNumber(upper),
+            15 => match crate::domain::IdNumber::parse(&upper) {
+                Ok(id) => Query::IdNumber(id.as_str().to_string()),
+                Err(_) => Query::IdPrefix(upper),
+            },
+            1..=6 => Query::IdTail(upper),
+            _ => Query::IdPrefix(upper),
+        });
+    }
+    if t.is_ascii() {
+        return Some(Query::Key(t.to_ascii_lowercase()));
+    }
+    Some(Query::Key(t))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initials_and_full_pinyin() {
+        let k = keys("张三", "370406199001011234");
+        assert!(k.contains(&"zs".to_string()));
+        assert!(k.contains(&"zhangsan".to_string()));
+        assert!(k.contains(&"三".to_string()));
+        assert!(k.contains(&"~432110".to_string()));
+    }
+
+    #[test]
+    fn surname_readings() {
+        for (name, initials, full) in [
+            ("单雄", "sx", "shanxiong"),
+            ("曾明", "zm", "zengming"),
+            ("解放", "xf", "xiefang"),
+            ("仇强", "qq", "qiuqiang"),
+            ("区华", "oh", "ouhua"),
+            ("查良", "zl", "zhaliang"),
+            ("朴树", "ps", "piaoshu"),
+            ("覃英", "qy", "qinying"),
+            ("缪军", "mj", "miaojun"),
+        ] {
+            let k = keys(name, "370406199001011234");
+            assert!(k.contains(&initials.to_string()), "{name}: {k:?}");
+            assert!(k.contains(&full.to_string()), "{name}: {k:?}");
+        }
+    }
+
+    #[test]
+    fn polyphones_give_every_reading() {
+        // 乐 reads le and yue; 长 reads chang and zhang.
+        let k = keys("王长乐", "370406199001011234");
+        for want in ["wcl", "wzl", "wcy", "wzy"] {
+            assert!(k.contains(&want.to_string()), "{want}: {k:?}");
+        }
+    }
+
+    #[test]
+    fn classify_queries() {
+        assert_eq!(classify("1234"), Some(Query::IdTail("1234".into())));
+        assert_eq!(classify("12345x"), Some(Query::IdTail("12345X".into())));
+        assert_eq!(
+            classify("3704061990"),
+            Some(Query::IdPrefix("3704061990".into()))
+        );
+        assert_eq!(classify("ZS"), Some(Query::Key("zs".into())));
+        assert_eq!(classify(" 张 "), Some(Query::Key("张".into())));
+        assert_eq!(classify(""), None);
+    }
+}

@@ -1,0 +1,58 @@
+//! The audit log: one row per change, written in the change's transaction.
+
+use super::{Result, Store, now_text};
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+/// Record one change. `detail` is a short JSON or text description; it never
+/// carries ID numbers or names beyond what the entity row already holds.
+pub fn record(
+    tx: &Connection,
+    user: &str,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    detail: &str,
+) -> Result<i64> {
+    tx.prepare_cached("INSERT INTO audit (at, user, action, entity, entity_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+        .execute(params![now_text(), user, action, entity, entity_id, detail])?;
+    Ok(tx.last_insert_rowid())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub user: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    pub detail: Option<String>,
+}
+
+impl Store {
+    /// The newest audit entries, newest first, skipping `offset`.
+    pub fn audit_page(&self, offset: i64, limit: i64) -> Result<Vec<AuditEntry>> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT id, at, user, action, entity, entity_id, detail FROM audit ORDER BY id DESC LIMIT ?1 OFFSET ?2",
+        )?;
+        let rows = st.query_map(params![limit, offset], |r| {
+            Ok(AuditEntry {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                user: r.get(2)?,
+                action: r.get(3)?,
+                entity: r.get(4)?,
+                entity_id: r.get(5)?,
+                detail: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn audit_count(&self) -> Result<i64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))?)
+    }
+}

@@ -1,0 +1,161 @@
+//! `check`: SQLite's integrity check plus the domain's invariants; `backup`:
+//! SQLite's online backup, safe while others write.
+
+use super::{Result, Store, schema};
+use rusqlite::{Connection, backup::Backup};
+use serde::Serialize;
+use std::path::Path;
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub check: &'static str,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckReport {
+    pub ok: bool,
+    pub findings: Vec<Finding>,
+}
+
+/// (name, SQL returning offending rows as one text column, message)
+const INVARIANTS: &[(&str, &str, &str)] = &[
+    (
+        "duplicate-payment",
+        "SELECT resident_id || '/' || year || '/' || insurance FROM payments p
+          WHERE kind = 'payment' AND NOT EXISTS (SELECT 1 FROM payments u WHERE u.original_id = p.id)
+          GROUP BY resident_id, year, insurance HAVING count(*) > 1 LIMIT 20",
+        "同一居民同一年度同一险种有多笔有效缴费 / more than one payment in force for one resident, insurance and year",
+    ),
+    (
+        "paid-after-death",
+        "SELECT p.id FROM payments p JOIN residents r ON r.id = p.resident_id
+          WHERE p.kind = 'payment' AND r.deceased_on IS NOT NULL AND p.paid_on > r.deceased_on
+            AND NOT EXISTS (SELECT 1 FROM payments u WHERE u.original_id = p.id) LIMIT 20",
+        "死亡后缴费且未退费 / payment dated after death and not refunded",
+    ),
+    (
+        "reversal-sums",
+        "SELECT u.id FROM payments u JOIN payments o ON o.id = u.original_id
+          WHERE u.person_fen + o.person_fen <> 0 OR u.government_fen + o.government_fen <> 0
+             OR u.resident_id <> o.resident_id OR u.year <> o.year OR u.insurance <> o.insurance LIMIT 20",
+        "冲正或退费金额与原缴费不符 / a reversal or refund does not cancel its original exactly",
+    ),
+    (
+        "paid-index",
+        "SELECT x.payment_id FROM paid x JOIN payments p ON p.id = x.payment_id
+          WHERE p.kind <> 'payment' OR p.resident_id <> x.resident_id OR p.year <> x.year OR p.insurance <> x.insurance
+             OR EXISTS (SELECT 1 FROM payments u WHERE u.original_id = p.id)
+         UNION ALL
+         SELECT p.id FROM payments p WHERE p.kind = 'payment'
+            AND NOT EXISTS (SELECT 1 FROM payments u WHERE u.original_id = p.id)
+            AND NOT EXISTS (SELECT 1 FROM paid x WHERE x.payment_id = p.id) LIMIT 20",
+        "缴费状态表与缴费记录不一致 / the payments-in-force table disagrees with the payments",
+    ),
+    (
+        "progress-counters",
+        "SELECT coalesce(a.year, b.year) || '/' || coalesce(a.village_id, b.village_id) || '/' || coalesce(a.measure, b.measure)
+           FROM (SELECT r.year, r.village_id, r.measure, r.status, count(*) n, count(x.payment_id) paid
+                   FROM roster r LEFT JOIN paid x ON x.year = r.year AND x.insurance = r.insurance AND x.resident_id = r.resident_id
+                  GROUP BY 1, 2, 3, 4) a
+           FULL JOIN (SELECT * FROM progress_counts WHERE n <> 0 OR paid <> 0) b
+             ON a.year = b.year AND a.village_id = b.village_id AND a.measure = b.measure AND a.status = b.status
+          WHERE a.n IS NOT b.n OR a.paid IS NOT b.paid LIMIT 20",
+        "进度计数与清册不符 / progress counters disagree with the roster",
+    ),
+    (
+        "roster-village",
+        "SELECT r.resident_id FROM roster r JOIN residents x ON x.id = r.resident_id WHERE r.village_id <> x.village_id LIMIT 20",
+        "清册中的村居与居民登记不符 / roster village differs from the registry",
+    ),
+];
+
+/// Run every check on an open connection.
+pub fn run_checks(conn: &Connection) -> Result<CheckReport> {
+    let mut findings = Vec::new();
+    let integrity: Vec<String> = conn
+        .prepare("PRAGMA integrity_check")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if integrity != ["ok"] {
+        findings.push(Finding {
+            check: "integrity",
+            message: format!(
+                "SQLite 完整性检查失败 / integrity check failed: {}",
+                integrity.join("; ")
+            ),
+        });
+    }
+    let fk: Vec<String> = conn
+        .prepare("PRAGMA foreign_key_check")?
+        .query_map([], |r| {
+            Ok(format!(
+                "{}:{}",
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1).unwrap_or(0)
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    if !fk.is_empty() {
+        findings.push(Finding {
+            check: "foreign-keys",
+            message: format!("外键不一致 / foreign key violations: {}", fk.join(", ")),
+        });
+    }
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version as usize != schema::version() {
+        findings.push(Finding {
+            check: "schema",
+            message: format!(
+                "数据库版本 {version}，程序需要 {} / schema version {version}, expected {}",
+                schema::version(),
+                schema::version()
+            ),
+        });
+        return Ok(CheckReport {
+            ok: false,
+            findings,
+        });
+    }
+    for (name, sql, message) in INVARIANTS {
+        let rows: Vec<String> = conn
+            .prepare(sql)?
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if !rows.is_empty() {
+            findings.push(Finding {
+                check: name,
+                message: format!("{message}: {}", rows.join(", ")),
+            });
+        }
+    }
+    Ok(CheckReport {
+        ok: findings.is_empty(),
+        findings,
+    })
+}
+
+impl Store {
+    pub fn check(&self) -> Result<CheckReport> {
+        run_checks(self.conn())
+    }
+
+    /// Copy the whole database to `out` with SQLite's online backup API, in
+    /// steps, so that others can keep writing meanwhile.
+    pub fn backup_to(&self, out: &Path) -> Result<()> {
+        let mut dst = Connection::open(out)?;
+        {
+            let b = Backup::new(self.conn(), &mut dst)?;
+            b.run_to_completion(256, Duration::from_millis(5), None)?;
+        }
+        dst.pragma_update(None, "journal_mode", "DELETE")?;
+        drop(dst);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(out, std::fs::Permissions::from_mode(0o600));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,216 @@
+//! The station's SQLite store. It owns every line of SQL; callers get typed
+//! functions. Every change to business data runs in one IMMEDIATE
+//! transaction together with its audit row.
+
+pub mod audit;
+pub mod bulk;
+pub mod check;
+pub mod geo;
+pub mod meta;
+pub mod payments;
+pub mod progress;
+pub mod residents;
+pub mod roster;
+pub mod schema;
+pub mod search;
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("数据库错误 / database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error(
+        "数据库正忙，请稍后再试（已重试{0}次）/ the database is busy; try again in a moment (retried {0} times)"
+    )]
+    Busy(u32),
+    #[error("{0}")]
+    Refused(String),
+    #[error("找不到{what}：{key} / {what_en} not found: {key}")]
+    NotFound {
+        what: &'static str,
+        what_en: &'static str,
+        key: String,
+    },
+    #[error("无法创建数据库目录 {0} / cannot create the database folder")]
+    Folder(PathBuf),
+    #[error("数据库为只读 / the database is open read-only")]
+    ReadOnly,
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+impl StoreError {
+    pub fn refused(zh: impl std::fmt::Display, en: impl std::fmt::Display) -> StoreError {
+        StoreError::Refused(format!("{zh} / {en}"))
+    }
+}
+
+/// An open database plus the login of whoever acts through it.
+pub struct Store {
+    conn: Connection,
+    user: String,
+    read_only: bool,
+    path: PathBuf,
+}
+
+/// The default database file in the platform data directory.
+pub fn default_path() -> PathBuf {
+    directories::ProjectDirs::from("cn", "shanting", "zhengjiao")
+        .map(|d| d.data_dir().join("zhengjiao.db"))
+        .unwrap_or_else(|| PathBuf::from("zhengjiao.db"))
+}
+
+/// The operating-system login name, used as the acting user by default.
+pub fn os_user() -> String {
+    std::env::var("ZHENGJIAO_USER")
+        .or_else(|_| std::env::var("USER"))
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "cache_size", -32_000)?;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn restrict_permissions(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    for p in [
+        path.to_path_buf(),
+        wal_path(path, "-wal"),
+        wal_path(path, "-shm"),
+    ] {
+        if p.exists() {
+            let _ = std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600));
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn restrict_permissions(_path: &Path) {}
+
+fn wal_path(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+impl Store {
+    /// Open (creating and migrating if needed) a database for writing.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|_| StoreError::Folder(dir.to_path_buf()))?;
+        }
+        let mut conn = Connection::open(path)?;
+        configure(&conn)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        schema::migrate(&mut conn)?;
+        restrict_permissions(path);
+        Ok(Store {
+            conn,
+            user: os_user(),
+            read_only: false,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Open read-only at the SQLite level: no code path can write.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            return Err(StoreError::NotFound {
+                what: "数据库文件",
+                what_en: "database file",
+                key: path.display().to_string(),
+            });
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        configure(&conn)?;
+        Ok(Store {
+            conn,
+            user: os_user(),
+            read_only: true,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn with_user(mut self, user: impl Into<String>) -> Store {
+        self.user = user.into();
+        self
+    }
+
+    pub fn user(&self) -> &str {
+        &self.user
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// For the store's own modules and tests that cross-check with plain SQL.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Changes when any connection commits to the file (`PRAGMA data_version`);
+    /// a console polls it to refresh what it shows.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    /// Run `f` in an IMMEDIATE transaction, retrying with backoff when the
+    /// file is locked by another writer; commit when it returns Ok.
+    pub fn write<T>(&mut self, mut f: impl FnMut(&Transaction, &str) -> Result<T>) -> Result<T> {
+        if self.read_only {
+            return Err(StoreError::ReadOnly);
+        }
+        let mut delay = Duration::from_millis(20);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let outcome = (|| {
+                let tx = self
+                    .conn
+                    .transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let v = f(&tx, &self.user)?;
+                tx.commit()?;
+                Ok(v)
+            })();
+            match outcome {
+                Err(StoreError::Sqlite(e)) if is_busy(&e) && attempt < 12 => {
+                    std::thread::sleep(delay);
+                    delay = (delay * 2).min(Duration::from_millis(1000));
+                }
+                Err(StoreError::Sqlite(e)) if is_busy(&e) => return Err(StoreError::Busy(attempt)),
+                other => return other,
+            }
+        }
+    }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// Today's timestamp for `recorded_at` and audit rows.
+pub fn now_text() -> String {
+    chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string()
+}

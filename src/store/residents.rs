@@ -1,0 +1,331 @@
+//! Residents (居民): lookup, the paged list the console shows, and the
+//! `Person` the policy engine needs.
+
+use super::{Result, Store, StoreError};
+use crate::domain::{Group, Person};
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Resident {
+    pub id: i64,
+    pub id_number: String,
+    pub name: String,
+    pub sex: String,
+    pub birth_date: NaiveDate,
+    pub village_id: i64,
+    pub village_code: String,
+    pub village_name: String,
+    pub town_name: String,
+    pub residence: String,
+    pub phone: Option<String>,
+    pub employee_insured: bool,
+    pub student: bool,
+    pub deceased_on: Option<NaiveDate>,
+    pub hukou_cancelled_on: Option<NaiveDate>,
+}
+
+const RESIDENT_COLUMNS: &str =
+    "r.id, r.id_number, r.name, r.sex, r.birth_date, r.village_id, v.code, v.name, t.name,
+    r.residence, r.phone, r.employee_insured, r.student, r.deceased_on, r.hukou_cancelled_on";
+
+fn resident_row(r: &rusqlite::Row) -> rusqlite::Result<Resident> {
+    Ok(Resident {
+        id: r.get(0)?,
+        id_number: r.get(1)?,
+        name: r.get(2)?,
+        sex: r.get(3)?,
+        birth_date: r.get(4)?,
+        village_id: r.get(5)?,
+        village_code: r.get(6)?,
+        village_name: r.get(7)?,
+        town_name: r.get(8)?,
+        residence: r.get(9)?,
+        phone: r.get(10)?,
+        employee_insured: r.get(11)?,
+        student: r.get(12)?,
+        deceased_on: r.get(13)?,
+        hukou_cancelled_on: r.get(14)?,
+    })
+}
+
+/// One insurance's standing for a resident in a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Standing {
+    /// Not on the roster (not eligible this year).
+    NotCovered,
+    Due,
+    Paid,
+    /// The government pays the whole share; not yet recorded.
+    Exempt,
+    /// The government's payment is recorded.
+    ProxyPaid,
+}
+
+impl Standing {
+    fn from(status: Option<String>, paid: bool) -> Standing {
+        match (status.as_deref(), paid) {
+            (None, _) => Standing::NotCovered,
+            (Some("exempt"), true) => Standing::ProxyPaid,
+            (Some("exempt"), false) => Standing::Exempt,
+            (Some(_), true) => Standing::Paid,
+            (Some(_), false) => Standing::Due,
+        }
+    }
+
+    pub fn is_settled(self) -> bool {
+        matches!(self, Standing::Paid | Standing::ProxyPaid)
+    }
+}
+
+/// A row of the residents pane.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResidentRow {
+    pub id: i64,
+    pub id_number: String,
+    pub name: String,
+    pub sex: String,
+    pub birth_date: NaiveDate,
+    pub village_name: String,
+    pub medical: Standing,
+    pub pension: Standing,
+    pub flagged: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum ListFilter {
+    #[default]
+    All,
+    Outstanding,
+    Paid,
+    Exempt,
+    Flagged,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum SortColumn {
+    #[default]
+    Name,
+    IdNumber,
+    Age,
+    Village,
+    Medical,
+    Pension,
+}
+
+pub const SORT_COLUMNS: [SortColumn; 6] = [
+    SortColumn::Name,
+    SortColumn::IdNumber,
+    SortColumn::Age,
+    SortColumn::Village,
+    SortColumn::Medical,
+    SortColumn::Pension,
+];
+
+/// Which residents the list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Scope {
+    District,
+    Town(i64),
+    Village(i64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ListQuery {
+    pub year: i32,
+    pub scope: Scope,
+    pub filter: ListFilter,
+    pub sort: SortColumn,
+    pub descending: bool,
+}
+
+const FLAGGED: &str = "(r.deceased_on IS NOT NULL OR r.hukou_cancelled_on IS NOT NULL)";
+
+fn list_sql(q: &ListQuery, select: &str, paged: bool) -> String {
+    let scope = match q.scope {
+        Scope::District => "?2 = ?2",
+        Scope::Town(_) => "v.town_id = ?2",
+        Scope::Village(_) => "r.village_id = ?2",
+    };
+    let filter = match q.filter {
+        ListFilter::All => "1 = 1".to_string(),
+        ListFilter::Outstanding => "((rm.status = 'due' AND pm.payment_id IS NULL) OR (rp.status = 'due' AND pp.payment_id IS NULL))".into(),
+        ListFilter::Paid => "(pm.payment_id IS NOT NULL OR pp.payment_id IS NOT NULL)".into(),
+        ListFilter::Exempt => "(rm.status = 'exempt' OR rp.status = 'exempt')".into(),
+        ListFilter::Flagged => FLAGGED.to_string(),
+    };
+    let dir = if q.descending { "DESC" } else { "ASC" };
+    let order = match q.sort {
+        SortColumn::Name => format!("r.name {dir}, r.id"),
+        SortColumn::IdNumber => format!("r.id_number {dir}"),
+        SortColumn::Age => format!(
+            "r.birth_date {}, r.id",
+            if q.descending { "ASC" } else { "DESC" }
+        ),
+        SortColumn::Village => format!("v.code {dir}, r.name, r.id"),
+        SortColumn::Medical => format!(
+            "(rm.status IS NULL) {dir}, rm.status {dir}, (pm.payment_id IS NULL) {dir}, r.id"
+        ),
+        SortColumn::Pension => format!(
+            "(rp.status IS NULL) {dir}, rp.status {dir}, (pp.payment_id IS NULL) {dir}, r.id"
+        ),
+    };
+    let mut sql = format!(
+        "SELECT {select}
+           FROM residents r JOIN villages v ON v.id = r.village_id
+           LEFT JOIN roster rm ON rm.year = ?1 AND rm.insurance = 'medical' AND rm.resident_id = r.id
+           LEFT JOIN paid pm ON pm.year = ?1 AND pm.insurance = 'medical' AND pm.resident_id = r.id
+           LEFT JOIN roster rp ON rp.year = ?1 AND rp.insurance = 'pension' AND rp.resident_id = r.id
+           LEFT JOIN paid pp ON pp.year = ?1 AND pp.insurance = 'pension' AND pp.resident_id = r.id
+          WHERE {scope} AND {filter}"
+    );
+    if paged {
+        sql.push_str(&format!(" ORDER BY {order} LIMIT ?3 OFFSET ?4"));
+    }
+    sql
+}
+
+fn scope_id(scope: Scope) -> i64 {
+    match scope {
+        Scope::District => 0,
+        Scope::Town(id) | Scope::Village(id) => id,
+    }
+}
+
+impl Store {
+    pub fn resident(&self, id: i64) -> Result<Resident> {
+        self.conn()
+            .query_row(
+                &format!(
+                    "SELECT {RESIDENT_COLUMNS} FROM residents r JOIN villages v ON v.id = r.village_id
+                       JOIN towns t ON t.id = v.town_id WHERE r.id = ?1"
+                ),
+                [id],
+                resident_row,
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound { what: "居民", what_en: "resident", key: id.to_string() })
+    }
+
+    pub fn resident_by_id_number(&self, id_number: &str) -> Result<Option<Resident>> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!(
+                    "SELECT {RESIDENT_COLUMNS} FROM residents r JOIN villages v ON v.id = r.village_id
+                       JOIN towns t ON t.id = v.town_id WHERE r.id_number = ?1"
+                ),
+                [id_number],
+                resident_row,
+            )
+            .optional()?)
+    }
+
+    /// How many residents the list would show.
+    pub fn resident_count(&self, q: &ListQuery) -> Result<i64> {
+        let sql = list_sql(q, "count(*)", false);
+        Ok(self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row(params![q.year, scope_id(q.scope)], |r| r.get(0))?)
+    }
+
+    /// One page of the residents list: only the rows that are shown.
+    pub fn resident_page(
+        &self,
+        q: &ListQuery,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<ResidentRow>> {
+        let sql = list_sql(
+            q,
+            &format!(
+                "r.id, r.id_number, r.name, r.sex, r.birth_date, v.name, rm.status, pm.payment_id IS NOT NULL,
+                 rp.status, pp.payment_id IS NOT NULL, {FLAGGED}"
+            ),
+            true,
+        );
+        let mut st = self.conn().prepare_cached(&sql)?;
+        let rows = st.query_map(params![q.year, scope_id(q.scope), limit, offset], |r| {
+            Ok(ResidentRow {
+                id: r.get(0)?,
+                id_number: r.get(1)?,
+                name: r.get(2)?,
+                sex: r.get(3)?,
+                birth_date: r.get(4)?,
+                village_name: r.get(5)?,
+                medical: Standing::from(r.get(6)?, r.get(7)?),
+                pension: Standing::from(r.get(8)?, r.get(9)?),
+                flagged: r.get(10)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The resident as the policy engine sees them in a year.
+    pub fn person(&self, resident_id: i64, year_start: NaiveDate) -> Result<Person> {
+        person(self.conn(), resident_id, year_start)
+    }
+
+    /// Group memberships in force on `on`, with their office.
+    pub fn memberships(&self, resident_id: i64) -> Result<Vec<Membership>> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT grp, office, valid_from, valid_to FROM memberships WHERE resident_id = ?1 ORDER BY grp",
+        )?;
+        let rows = st.query_map([resident_id], |r| {
+            Ok(Membership {
+                group: r.get(0)?,
+                office: r.get(1)?,
+                valid_from: r.get(2)?,
+                valid_to: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Membership {
+    pub group: String,
+    pub office: Option<String>,
+    pub valid_from: Option<String>,
+    pub valid_to: Option<String>,
+}
+
+/// Build the policy engine's view of a resident from any connection or
+/// transaction. Groups count when they hold on any day from `from` on.
+pub fn person(conn: &Connection, resident_id: i64, from: NaiveDate) -> Result<Person> {
+    let (birth, employee, student, deceased, cancelled): (NaiveDate, bool, bool, Option<String>, Option<String>) = conn
+        .prepare_cached(
+            "SELECT birth_date, employee_insured, student, deceased_on, hukou_cancelled_on FROM residents WHERE id = ?1",
+        )?
+        .query_row([resident_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound { what: "居民", what_en: "resident", key: resident_id.to_string() })?;
+    let mut groups = BTreeSet::new();
+    let mut st = conn.prepare_cached(
+        "SELECT grp FROM memberships WHERE resident_id = ?1 AND (valid_to IS NULL OR valid_to >= ?2)",
+    )?;
+    for g in st.query_map(params![resident_id, from.to_string()], |r| {
+        r.get::<_, String>(0)
+    })? {
+        if let Some(g) = Group::parse(&g?) {
+            groups.insert(g);
+        }
+    }
+    if employee {
+        groups.insert(Group::EmployeeInsured);
+    }
+    if student {
+        groups.insert(Group::Student);
+    }
+    Ok(Person {
+        birth_date: Some(birth),
+        groups,
+        deceased: deceased.is_some(),
+        hukou_cancelled: cancelled.is_some(),
+    })
+}

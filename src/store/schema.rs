@@ -1,0 +1,294 @@
+//! Schema migrations, tracked by `PRAGMA user_version`. Each step runs once,
+//! in order, inside one transaction; a new file migrates from zero.
+
+use rusqlite::Connection;
+
+/// The migrations, in order. Append only: never edit a released step.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the registry, policy years, roster, payments, imports, users, audit.
+    r#"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE towns (
+    id   INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE CHECK (length(code) = 9),
+    name TEXT NOT NULL
+);
+
+CREATE TABLE villages (
+    id         INTEGER PRIMARY KEY,
+    code       TEXT NOT NULL UNIQUE CHECK (length(code) = 12),
+    name       TEXT NOT NULL,
+    short_name TEXT NOT NULL,
+    town_id    INTEGER NOT NULL REFERENCES towns(id)
+);
+CREATE INDEX villages_town ON villages(town_id);
+CREATE INDEX villages_short_name ON villages(short_name);
+
+CREATE TABLE agents (
+    id         INTEGER PRIMARY KEY,
+    code       TEXT NOT NULL UNIQUE,
+    name       TEXT NOT NULL,
+    phone      TEXT,
+    village_id INTEGER NOT NULL REFERENCES villages(id),
+    active     INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX agents_village ON agents(village_id);
+
+CREATE TABLE plans (
+    year            INTEGER NOT NULL,
+    town_id         INTEGER NOT NULL REFERENCES towns(id),
+    pension_planned INTEGER NOT NULL,
+    medical_planned INTEGER NOT NULL,
+    PRIMARY KEY (year, town_id)
+) WITHOUT ROWID;
+
+CREATE TABLE policy_years (
+    year        INTEGER PRIMARY KEY,
+    source_toml TEXT NOT NULL,
+    added_at    TEXT NOT NULL,
+    added_by    TEXT NOT NULL
+);
+
+CREATE TABLE residents (
+    id                 INTEGER PRIMARY KEY,
+    id_number          TEXT NOT NULL UNIQUE CHECK (length(id_number) = 18),
+    name               TEXT NOT NULL,
+    sex                TEXT NOT NULL CHECK (sex IN ('M', 'F')),
+    birth_date         TEXT NOT NULL,
+    village_id         INTEGER NOT NULL REFERENCES villages(id),
+    residence          TEXT NOT NULL DEFAULT 'hukou' CHECK (residence IN ('hukou', 'permit')),
+    phone              TEXT,
+    employee_insured   INTEGER NOT NULL DEFAULT 0,
+    student            INTEGER NOT NULL DEFAULT 0,
+    deceased_on        TEXT,
+    hukou_cancelled_on TEXT
+);
+CREATE INDEX residents_village ON residents(village_id);
+
+-- Group memberships (特殊群体) with the office that certified them and the period.
+CREATE TABLE memberships (
+    id          INTEGER PRIMARY KEY,
+    resident_id INTEGER NOT NULL REFERENCES residents(id),
+    grp         TEXT NOT NULL,
+    office      TEXT,
+    valid_from  TEXT,
+    valid_to    TEXT,
+    import_id   INTEGER REFERENCES imports(id)
+);
+CREATE INDEX memberships_resident ON memberships(resident_id);
+
+-- The year's roster per insurance: who is due and who is exempt (代缴).
+-- measure: 'medical', or the pension target band ('pension_45_59', ...).
+CREATE TABLE roster (
+    year           INTEGER NOT NULL,
+    insurance      TEXT NOT NULL CHECK (insurance IN ('medical', 'pension')),
+    resident_id    INTEGER NOT NULL REFERENCES residents(id),
+    village_id     INTEGER NOT NULL REFERENCES villages(id),
+    measure        TEXT NOT NULL,
+    status         TEXT NOT NULL CHECK (status IN ('due', 'exempt')),
+    person_fen     INTEGER NOT NULL,
+    government_fen INTEGER NOT NULL,
+    office         TEXT,
+    basis          TEXT,
+    PRIMARY KEY (year, insurance, resident_id)
+) WITHOUT ROWID;
+CREATE INDEX roster_resident ON roster(resident_id);
+CREATE INDEX roster_village ON roster(year, village_id, insurance);
+
+CREATE TABLE imports (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL,
+    file_name   TEXT NOT NULL,
+    started_at  TEXT NOT NULL,
+    user        TEXT NOT NULL,
+    accepted    INTEGER NOT NULL DEFAULT 0,
+    updated     INTEGER NOT NULL DEFAULT 0,
+    unchanged   INTEGER NOT NULL DEFAULT 0,
+    rejected    INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE import_rows (
+    import_id INTEGER NOT NULL REFERENCES imports(id),
+    line      INTEGER NOT NULL,
+    verdict   TEXT NOT NULL CHECK (verdict IN ('accepted', 'updated', 'unchanged', 'rejected')),
+    reason    TEXT,
+    PRIMARY KEY (import_id, line)
+) WITHOUT ROWID;
+
+-- Payments are never updated or deleted: reversals (冲正) and refunds (退费)
+-- are new rows pointing at the original with negative amounts.
+CREATE TABLE payments (
+    id             INTEGER PRIMARY KEY,
+    resident_id    INTEGER NOT NULL REFERENCES residents(id),
+    year           INTEGER NOT NULL,
+    insurance      TEXT NOT NULL CHECK (insurance IN ('medical', 'pension')),
+    kind           TEXT NOT NULL CHECK (kind IN ('payment', 'reversal', 'refund')),
+    original_id    INTEGER REFERENCES payments(id),
+    person_fen     INTEGER NOT NULL,
+    government_fen INTEGER NOT NULL DEFAULT 0,
+    tier_fen       INTEGER,
+    channel        TEXT NOT NULL,
+    office         TEXT,
+    receipt        TEXT,
+    agent_id       INTEGER REFERENCES agents(id),
+    paid_on        TEXT NOT NULL,
+    late           INTEGER NOT NULL DEFAULT 0,
+    special        TEXT,
+    reason         TEXT,
+    recorded_by    TEXT NOT NULL,
+    recorded_at    TEXT NOT NULL,
+    import_id      INTEGER REFERENCES imports(id),
+    CHECK ((kind = 'payment') = (original_id IS NULL))
+);
+CREATE INDEX payments_resident ON payments(resident_id, year);
+CREATE INDEX payments_day ON payments(year, paid_on);
+CREATE INDEX payments_agent_day ON payments(agent_id, paid_on) WHERE agent_id IS NOT NULL;
+CREATE UNIQUE INDEX payments_one_reversal ON payments(original_id) WHERE original_id IS NOT NULL;
+
+-- The payment in force per resident, insurance and year. The primary key is
+-- what makes a second payment impossible, even from two clerks at once.
+CREATE TABLE paid (
+    year        INTEGER NOT NULL,
+    insurance   TEXT NOT NULL,
+    resident_id INTEGER NOT NULL REFERENCES residents(id),
+    payment_id  INTEGER NOT NULL UNIQUE REFERENCES payments(id),
+    PRIMARY KEY (year, insurance, resident_id)
+) WITHOUT ROWID;
+
+-- Progress counters per year, village, measure and status, kept by triggers
+-- so the report reads a few hundred rows whatever the number of residents.
+CREATE TABLE progress_counts (
+    year       INTEGER NOT NULL,
+    village_id INTEGER NOT NULL,
+    measure    TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    n          INTEGER NOT NULL DEFAULT 0,
+    paid       INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (year, village_id, measure, status)
+) WITHOUT ROWID;
+
+-- Search keys: name suffixes, pinyin initials and full pinyin (every reading),
+-- reversed ID number ('~' prefix) for tail search. Prefix search on one B-tree.
+CREATE TABLE search_keys (
+    key         TEXT NOT NULL,
+    resident_id INTEGER NOT NULL,
+    PRIMARY KEY (key, resident_id)
+) WITHOUT ROWID;
+
+CREATE TABLE users (
+    login      TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    role       TEXT NOT NULL CHECK (role IN ('clerk', 'supervisor', 'admin')),
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE audit (
+    id        INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL,
+    user      TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    entity    TEXT NOT NULL,
+    entity_id INTEGER,
+    detail    TEXT
+);
+CREATE INDEX audit_entity ON audit(entity, entity_id);
+"#,
+];
+
+/// Triggers that keep `progress_counts` in step with `roster` and `paid`.
+/// Created by migration; bulk loaders drop and recreate them around a load.
+pub const PROGRESS_TRIGGERS: &str = r#"
+CREATE TRIGGER IF NOT EXISTS roster_ins AFTER INSERT ON roster BEGIN
+    INSERT INTO progress_counts (year, village_id, measure, status, n, paid)
+    VALUES (NEW.year, NEW.village_id, NEW.measure, NEW.status, 1,
+            EXISTS (SELECT 1 FROM paid p WHERE p.year = NEW.year AND p.insurance = NEW.insurance
+                    AND p.resident_id = NEW.resident_id))
+    ON CONFLICT (year, village_id, measure, status) DO UPDATE
+        SET n = n + 1, paid = paid + excluded.paid;
+END;
+CREATE TRIGGER IF NOT EXISTS roster_del AFTER DELETE ON roster BEGIN
+    UPDATE progress_counts
+       SET n = n - 1,
+           paid = paid - EXISTS (SELECT 1 FROM paid p WHERE p.year = OLD.year AND p.insurance = OLD.insurance
+                                 AND p.resident_id = OLD.resident_id)
+     WHERE year = OLD.year AND village_id = OLD.village_id AND measure = OLD.measure AND status = OLD.status;
+END;
+CREATE TRIGGER IF NOT EXISTS roster_upd AFTER UPDATE OF village_id, measure, status ON roster BEGIN
+    UPDATE progress_counts
+       SET n = n - 1,
+           paid = paid - EXISTS (SELECT 1 FROM paid p WHERE p.year = OLD.year AND p.insurance = OLD.insurance
+                                 AND p.resident_id = OLD.resident_id)
+     WHERE year = OLD.year AND village_id = OLD.village_id AND measure = OLD.measure AND status = OLD.status;
+    INSERT INTO progress_counts (year, village_id, measure, status, n, paid)
+    VALUES (NEW.year, NEW.village_id, NEW.measure, NEW.status, 1,
+            EXISTS (SELECT 1 FROM paid p WHERE p.year = NEW.year AND p.insurance = NEW.insurance
+                    AND p.resident_id = NEW.resident_id))
+    ON CONFLICT (year, village_id, measure, status) DO UPDATE
+        SET n = n + 1, paid = paid + excluded.paid;
+END;
+CREATE TRIGGER IF NOT EXISTS paid_ins AFTER INSERT ON paid BEGIN
+    UPDATE progress_counts SET paid = paid + 1
+     WHERE (year, village_id, measure, status) =
+           (SELECT r.year, r.village_id, r.measure, r.status FROM roster r
+             WHERE r.year = NEW.year AND r.insurance = NEW.insurance AND r.resident_id = NEW.resident_id);
+END;
+CREATE TRIGGER IF NOT EXISTS paid_del AFTER DELETE ON paid BEGIN
+    UPDATE progress_counts SET paid = paid - 1
+     WHERE (year, village_id, measure, status) =
+           (SELECT r.year, r.village_id, r.measure, r.status FROM roster r
+             WHERE r.year = OLD.year AND r.insurance = OLD.insurance AND r.resident_id = OLD.resident_id);
+END;
+CREATE TRIGGER IF NOT EXISTS payments_no_update BEFORE UPDATE ON payments BEGIN
+    SELECT RAISE(ABORT, '缴费记录不可修改，请用冲正或退费 / payments are never updated: use a reversal or refund');
+END;
+CREATE TRIGGER IF NOT EXISTS payments_no_delete BEFORE DELETE ON payments BEGIN
+    SELECT RAISE(ABORT, '缴费记录不可删除，请用冲正或退费 / payments are never deleted: use a reversal or refund');
+END;
+"#;
+
+pub const DROP_PROGRESS_TRIGGERS: &str = r#"
+DROP TRIGGER IF EXISTS roster_ins;
+DROP TRIGGER IF EXISTS roster_del;
+DROP TRIGGER IF EXISTS roster_upd;
+DROP TRIGGER IF EXISTS paid_ins;
+DROP TRIGGER IF EXISTS paid_del;
+"#;
+
+/// Recount `progress_counts` from `roster` and `paid` (after a bulk load,
+/// and what `check` compares against).
+pub const RECOUNT_PROGRESS: &str = r#"
+DELETE FROM progress_counts;
+INSERT INTO progress_counts (year, village_id, measure, status, n, paid)
+SELECT r.year, r.village_id, r.measure, r.status, count(*), count(p.payment_id)
+  FROM roster r
+  LEFT JOIN paid p ON p.year = r.year AND p.insurance = r.insurance AND p.resident_id = r.resident_id
+ GROUP BY r.year, r.village_id, r.measure, r.status;
+"#;
+
+/// Bring a database to the latest schema.
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let current: usize =
+        conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
+    if current >= MIGRATIONS.len() {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    // Another process may have migrated while we waited for the lock.
+    let current: usize = tx.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
+    for (i, step) in MIGRATIONS.iter().enumerate().skip(current) {
+        tx.execute_batch(step)?;
+        if i == 0 {
+            tx.execute_batch(PROGRESS_TRIGGERS)?;
+        }
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+    }
+    tx.commit()
+}
+
+pub fn version() -> usize {
+    MIGRATIONS.len()
+}
