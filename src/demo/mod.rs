@@ -14,7 +14,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use rand::distr::weighted::WeightedIndex;
 use rand::prelude::*;
 use rand_chacha::ChaCha8Rng;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 #[derive(Debug, Clone)]
@@ -127,7 +127,7 @@ pub fn build(path: &Path, opts: &DemoOptions, user: &str) -> Result<DemoSummary>
         .collect();
     let towns = geo::bundled_towns();
     let mut town_weight: HashMap<i64, f64> = HashMap::new();
-    let town_ids: HashMap<String, i64> = {
+    let town_ids: BTreeMap<String, i64> = {
         let mut st = bulk.conn().prepare("SELECT code, id FROM towns")?;
         st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?
@@ -153,7 +153,7 @@ pub fn build(path: &Path, opts: &DemoOptions, user: &str) -> Result<DemoSummary>
         .map(|v| town_weight[&v.1] / village_count(v.1) * rng.random_range(0.55..1.45))
         .collect();
     let village_pick = WeightedIndex::new(&village_weights).expect("positive weights");
-    let town_pace: HashMap<i64, f64> = town_ids
+    let town_pace: BTreeMap<i64, f64> = town_ids
         .values()
         .map(|t| (*t, rng.random_range(0.80..1.06)))
         .collect();

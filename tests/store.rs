@@ -1,0 +1,330 @@
+//! The store through its public API on real temporary SQLite files.
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use std::collections::HashMap;
+use tempfile::TempDir;
+use zhengjiao::demo::{DemoOptions, build};
+use zhengjiao::domain::{Channel, Insurance, Policies};
+use zhengjiao::store::payments::PaymentRequest;
+use zhengjiao::store::residents::{ListFilter, ListQuery, Scope, SortColumn};
+use zhengjiao::store::{Store, StoreError, schema};
+
+fn date(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn demo(residents: usize) -> (TempDir, std::path::PathBuf) {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("demo.db");
+    let opts = DemoOptions {
+        residents,
+        seed: 7,
+        ..DemoOptions::default()
+    };
+    build(&path, &opts, "tester").unwrap();
+    (dir, path)
+}
+
+#[test]
+fn migrates_an_empty_file() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("sub").join("new.db");
+    std::fs::File::create(dir.path().join("empty.db")).unwrap();
+    for p in [path.clone(), dir.path().join("empty.db")] {
+        let store = Store::open(&p).unwrap();
+        let v: i64 = store
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v as usize, schema::version());
+        let mode: String = store
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let fk: i64 = store
+            .conn()
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+        assert!(store.check().unwrap().ok);
+    }
+    // Opening again is a no-op migration.
+    let store = Store::open(&path).unwrap();
+    assert!(store.towns().unwrap().is_empty());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+}
+
+#[test]
+fn demo_is_deterministic_and_passes_check() {
+    let (_d1, a) = demo(1500);
+    let (_d2, b) = demo(1500);
+    let dump = |p: &std::path::Path| -> Vec<(String, String, String)> {
+        let c = Connection::open(p).unwrap();
+        let mut st = c
+            .prepare("SELECT id_number, name, birth_date FROM residents ORDER BY id")
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(|x| x.unwrap())
+            .collect()
+    };
+    assert!(
+        dump(&a) == dump(&b),
+        "the same seed must build the same residents"
+    );
+    let store = Store::open(&a).unwrap();
+    assert!(store.check().unwrap().ok, "{:?}", store.check().unwrap());
+    assert_eq!(store.towns().unwrap().len(), 11);
+    assert_eq!(store.villages(None).unwrap().len(), 280);
+    assert_eq!(store.stored_as_of().unwrap(), Some(date("2024-11-23")));
+}
+
+/// The report against a plain count written independently of the counters.
+#[test]
+fn progress_matches_an_independent_count() {
+    let (_d, path) = demo(3000);
+    let store = Store::open(&path).unwrap();
+    let policies = Policies::built_in();
+    let policy = policies.get(2025).unwrap();
+    let p = store.progress(policy, date("2024-11-23")).unwrap();
+    let c = Connection::open(&path).unwrap();
+    let mut plain: HashMap<(String, String), (i64, i64, i64)> = HashMap::new();
+    let mut st = c
+        .prepare(
+            "SELECT v.code, ro.measure,
+                    sum(ro.status = 'due'),
+                    sum(ro.status = 'due' AND EXISTS (SELECT 1 FROM payments pa WHERE pa.resident_id = ro.resident_id
+                        AND pa.year = ro.year AND pa.insurance = ro.insurance AND pa.kind = 'payment'
+                        AND NOT EXISTS (SELECT 1 FROM payments u WHERE u.original_id = pa.id))),
+                    sum(ro.status = 'exempt')
+               FROM roster ro JOIN villages v ON v.id = ro.village_id WHERE ro.year = 2025
+              GROUP BY v.code, ro.measure",
+        )
+        .unwrap();
+    for row in st
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .unwrap()
+    {
+        let (v, m, due, paid, exempt): (String, String, i64, i64, i64) = row.unwrap();
+        plain.insert((v, m), (due, paid, exempt));
+    }
+    let mut district_due = 0;
+    for t in &p.towns {
+        let mut town_due = 0;
+        let mut town_planned = 0;
+        for v in &t.villages {
+            for (m, counts) in &v.measures {
+                let want = plain
+                    .get(&(v.code.clone(), m.clone()))
+                    .copied()
+                    .unwrap_or((0, 0, 0));
+                assert_eq!(
+                    (counts.due, counts.paid, counts.exempt),
+                    want,
+                    "{} {m}",
+                    v.code
+                );
+            }
+            town_due += v.measures["medical"].due;
+            town_planned += v.medical_planned;
+        }
+        assert_eq!(town_due, t.area.measures["medical"].due);
+        assert_eq!(town_planned, t.area.medical_planned);
+        district_due += town_due;
+    }
+    assert_eq!(district_due, p.district.measures["medical"].due);
+    assert_eq!(p.district.medical_planned, 313_296, "the plan's total");
+    // An earlier as-of date counts fewer payments, through the exact path.
+    let early = store.progress(policy, date("2024-10-20")).unwrap();
+    assert!(early.district.measures["medical"].paid < p.district.measures["medical"].paid);
+}
+
+#[test]
+fn payments_duplicates_reversals_and_counters() {
+    let (_d, path) = demo(2000);
+    let mut store = Store::open(&path).unwrap().with_user("clerk1");
+    let q = ListQuery {
+        year: 2025,
+        scope: Scope::District,
+        filter: ListFilter::Outstanding,
+        sort: SortColumn::Name,
+        descending: false,
+    };
+    let outstanding = store.resident_page(&q, 0, 50).unwrap();
+    let row = outstanding
+        .iter()
+        .find(|r| r.medical == zhengjiao::store::residents::Standing::Due)
+        .expect("someone owes medical");
+    let policy = Policies::built_in();
+    let before = store
+        .progress(policy.get(2025).unwrap(), date("2024-11-23"))
+        .unwrap()
+        .district
+        .measures["medical"];
+    let req = PaymentRequest {
+        id_number: row.id_number.clone(),
+        year: 2025,
+        insurance: Insurance::Medical,
+        tier: None,
+        channel: Channel::Wechat,
+        receipt: None,
+        agent_code: None,
+        office: None,
+        paid_on: date("2024-11-23"),
+        special: None,
+    };
+    let rec = store.record_payment(&req).unwrap();
+    assert!(rec.person_fen > 0);
+    let after = store
+        .progress(policy.get(2025).unwrap(), date("2024-11-23"))
+        .unwrap()
+        .district
+        .measures["medical"];
+    assert_eq!(after.paid, before.paid + 1);
+    match store.record_payment(&req) {
+        Err(StoreError::Refused(m)) => {
+            assert!(m.contains("重复缴费") && m.contains("duplicate"), "{m}")
+        }
+        other => panic!("duplicate not refused: {other:?}"),
+    }
+    let rev = store
+        .reverse_payment(rec.payment_id, "录错人", date("2024-11-23"))
+        .unwrap();
+    assert!(rev > rec.payment_id);
+    assert!(
+        store
+            .reverse_payment(rec.payment_id, "again", date("2024-11-23"))
+            .is_err()
+    );
+    let undone = store
+        .progress(policy.get(2025).unwrap(), date("2024-11-23"))
+        .unwrap()
+        .district
+        .measures["medical"];
+    assert_eq!(undone.paid, before.paid);
+    // Paying again after a reversal is allowed.
+    store.record_payment(&req).unwrap();
+    let history = store.payment_history(row.id).unwrap();
+    assert_eq!(
+        history.iter().filter(|p| p.insurance == "medical").count(),
+        3
+    );
+    // Payments are never updated or deleted, even by plain SQL.
+    assert!(
+        store
+            .conn()
+            .execute("UPDATE payments SET person_fen = 0", [])
+            .is_err()
+    );
+    assert!(store.conn().execute("DELETE FROM payments", []).is_err());
+    assert!(store.check().unwrap().ok, "{:?}", store.check().unwrap());
+    let audited: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM audit WHERE user = 'clerk1' AND entity = 'payments'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited, 3);
+}
+
+#[test]
+fn find_by_every_form() {
+    let (_d, path) = demo(2000);
+    let store = Store::open_read_only(&path).unwrap();
+    let (id, name): (String, String) = store
+        .conn()
+        .query_row(
+            "SELECT id_number, name FROM residents WHERE length(name) = 3 ORDER BY id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let tail6 = &id[12..];
+    let tail4 = &id[14..];
+    for q in [name.as_str(), &name[3..], tail4, tail6, &id, &id[..10]] {
+        let hits = store.find(q, 200).unwrap();
+        assert!(
+            hits.iter().any(|h| h.id_number == id),
+            "query {q} missed {name}"
+        );
+    }
+    let initials: String = zhengjiao::domain::name_keys::pinyin_combos(&name)[0]
+        .0
+        .clone();
+    assert!(
+        store
+            .find(&initials, 2000)
+            .unwrap()
+            .iter()
+            .any(|h| h.id_number == id),
+        "initials {initials}"
+    );
+    assert!(store.find("", 10).unwrap().is_empty());
+}
+
+#[test]
+fn read_only_store_cannot_write() {
+    let (_d, path) = demo(300);
+    let mut store = Store::open_read_only(&path).unwrap();
+    assert!(store.conn().execute("DELETE FROM audit", []).is_err());
+    let err = store
+        .write(|tx, _| Ok(tx.execute("DELETE FROM audit", [])?))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::ReadOnly));
+}
+
+#[test]
+fn backup_while_open_passes_check() {
+    let (dir, path) = demo(1000);
+    let store = Store::open(&path).unwrap();
+    let out = dir.path().join("backup.db");
+    store.backup_to(&out).unwrap();
+    let copy = Store::open_read_only(&out).unwrap();
+    assert!(copy.check().unwrap().ok);
+    let n = |s: &Store| -> i64 {
+        s.conn()
+            .query_row("SELECT count(*) FROM payments", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(n(&store), n(&copy));
+}
+
+#[test]
+fn ambiguous_village_names_are_refused_with_candidates() {
+    let (_d, path) = demo(200);
+    let store = Store::open_read_only(&path).unwrap();
+    let err = store
+        .resolve_village("东庄村", None)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("不唯一") && err.contains("ambiguous"), "{err}");
+    let by_town = store.resolve_village("东庄", Some("山城街道"));
+    let both: Vec<_> = store
+        .villages(None)
+        .unwrap()
+        .into_iter()
+        .filter(|v| v.name == "东庄村委会")
+        .collect();
+    assert_eq!(both.len(), 2);
+    let t = &both[0].town_name;
+    assert_eq!(
+        store.resolve_village("东庄村委会", Some(t)).unwrap().code,
+        both[0].code
+    );
+    let _ = by_town;
+    assert_eq!(
+        store.resolve_village(&both[1].code, None).unwrap().id,
+        both[1].id
+    );
+}
