@@ -59,8 +59,23 @@ impl Store {
                 .query_map(params![p, upper_bound(&p), limit], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?,
             Query::IdTail(t) => {
+                // Clerks ask for the last 4–6 digits; a short number may
+                // also be the start of one (370406…): tails first.
                 let key = format!("~{}", t.chars().rev().collect::<String>().to_ascii_lowercase());
-                self.key_prefix(&key, limit)?
+                let mut ids = self.key_prefix(&key, limit)?;
+                if (ids.len() as i64) < limit {
+                    let more: Vec<i64> = self
+                        .conn()
+                        .prepare_cached("SELECT id FROM residents WHERE id_number >= ?1 AND id_number < ?2 ORDER BY id_number LIMIT ?3")?
+                        .query_map(params![t, upper_bound(&t), limit], |r| r.get(0))?
+                        .collect::<rusqlite::Result<_>>()?;
+                    for id in more {
+                        if (ids.len() as i64) < limit && !ids.contains(&id) {
+                            ids.push(id);
+                        }
+                    }
+                }
+                ids
             }
             Query::Key(k) => self.key_prefix(&k, limit)?,
         };

@@ -1,0 +1,158 @@
+//! The real binary: command-line contracts, exit statuses, concurrency.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+use tempfile::TempDir;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_zhengjiao"))
+}
+
+fn run(db: &Path, args: &[&str]) -> Output {
+    bin().arg("--db").arg(db).args(args).output().unwrap()
+}
+
+/// One small demo database shared by the read-only tests.
+fn shared_demo() -> &'static PathBuf {
+    static DB: OnceLock<(TempDir, PathBuf)> = OnceLock::new();
+    &DB.get_or_init(|| {
+        let dir = TempDir::new().unwrap();
+        let db = dir.path().join("demo.db");
+        let out = run(&db, &["demo", "--residents", "4000", "--seed", "3"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        (dir, db)
+    })
+    .1
+}
+
+fn json(out: &Output) -> Value {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn report_progress_json_shape_and_sums() {
+    let v = json(&run(shared_demo(), &["report", "progress", "--json", "--as-of", "2024-11-23"]));
+    assert_eq!(v["year"], 2025);
+    assert_eq!(v["as_of"], "2024-11-23");
+    for key in ["medical", "pension_45_59", "pension_16_44"] {
+        assert!(v["district"][key].is_object(), "{key}");
+    }
+    for k in ["planned", "due", "paid", "exempt", "rate"] {
+        assert!(!v["district"]["medical"][k].is_null(), "medical.{k}");
+    }
+    assert_eq!(v["district"]["pension_45_59"]["target"].as_f64(), Some(0.95));
+    assert_eq!(v["district"]["pension_16_44"]["target"].as_f64(), Some(0.6));
+    let towns = v["towns"].as_array().unwrap();
+    assert_eq!(towns.len(), 11);
+    for measure in ["medical", "pension_45_59", "pension_16_44"] {
+        for field in ["due", "paid"] {
+            let mut district = 0;
+            for t in towns {
+                let villages: i64 = t["villages"].as_array().unwrap().iter().map(|x| x[measure][field].as_i64().unwrap()).sum();
+                assert_eq!(villages, t[measure][field].as_i64().unwrap(), "{measure}.{field} of {}", t["name"]);
+                district += villages;
+            }
+            assert_eq!(district, v["district"][measure][field].as_i64().unwrap());
+        }
+    }
+}
+
+#[test]
+fn find_json_keys() {
+    let v = json(&run(shared_demo(), &["find", "370406", "--limit", "5", "--json"]));
+    let arr = v.as_array().unwrap();
+    assert_eq!(arr.len(), 5);
+    for k in ["id_number", "name", "village_code", "village_name", "town_name"] {
+        assert!(arr[0][k].is_string(), "{k}");
+    }
+    let id = arr[0]["id_number"].as_str().unwrap().to_string();
+    let tail = json(&run(shared_demo(), &["find", &id[14..], "--json", "--limit", "100"]));
+    assert!(tail.as_array().unwrap().iter().any(|h| h["id_number"] == id.as_str()));
+}
+
+#[test]
+fn check_and_backup() {
+    let out = run(shared_demo(), &["check"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let dir = TempDir::new().unwrap();
+    let copy = dir.path().join("copy.db");
+    let out = run(shared_demo(), &["backup", "--out", copy.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert!(run(&copy, &["check"]).status.success());
+    // Refuses to overwrite.
+    assert!(!run(shared_demo(), &["backup", "--out", copy.to_str().unwrap()]).status.success());
+}
+
+#[test]
+fn global_db_flag_after_the_subcommand_and_env() {
+    let db = shared_demo();
+    let out = bin().args(["report", "progress", "--json", "--db"]).arg(db).output().unwrap();
+    assert!(out.status.success());
+    let out = bin().args(["find", "zs", "--json"]).env("ZHENGJIAO_DB", db).output().unwrap();
+    assert!(out.status.success());
+}
+
+/// Eight processes pay for the same resident at once: exactly one succeeds,
+/// the others are refused as duplicates, none fails with a raw database error.
+#[test]
+fn eight_clerks_one_payment() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("race.db");
+    assert!(run(&db, &["demo", "--residents", "1500", "--seed", "11"]).status.success());
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let id: String = c
+        .query_row(
+            "SELECT r.id_number FROM roster ro JOIN residents r ON r.id = ro.resident_id
+              WHERE ro.year = 2025 AND ro.insurance = 'medical' AND ro.status = 'due'
+                AND NOT EXISTS (SELECT 1 FROM paid p WHERE p.year = 2025 AND p.insurance = 'medical' AND p.resident_id = r.id)
+              LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    drop(c);
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            bin()
+                .arg("--db")
+                .arg(&db)
+                .args(["pay", "--id", &id, "--year", "2025", "--insurance", "medical", "--channel", "wechat", "--date", "2024-11-23"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let outs: Vec<Output> = children.into_iter().map(|c| c.wait_with_output().unwrap()).collect();
+    let ok = outs.iter().filter(|o| o.status.success()).count();
+    assert_eq!(ok, 1, "exactly one payment");
+    for o in outs.iter().filter(|o| !o.status.success()) {
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("重复缴费") && err.contains("duplicate"), "{err}");
+        assert!(!err.contains("locked") && !err.contains("busy"), "{err}");
+    }
+    assert!(run(&db, &["check"]).status.success());
+}
+
+#[test]
+fn pay_refusals_name_the_reason() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("pay.db");
+    assert!(run(&db, &["demo", "--residents", "1500", "--seed", "5"]).status.success());
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let dead: String = c
+        .query_row("SELECT id_number FROM residents WHERE deceased_on IS NOT NULL LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    drop(c);
+    let out = run(&db, &["pay", "--id", &dead, "--year", "2025", "--insurance", "medical", "--channel", "bank", "--date", "2024-11-23"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("死亡"));
+    let out = run(&db, &["pay", "--id", "370406199001011234", "--year", "2025", "--insurance", "medical", "--channel", "bank"]);
+    assert!(!out.status.success());
+    let out = run(&db, &["pay", "--id", &dead, "--year", "2025", "--insurance", "dental", "--channel", "bank"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown insurance"));
+}
