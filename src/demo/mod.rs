@@ -6,9 +6,9 @@
 pub mod names;
 
 use crate::domain::money::to_fen;
-use crate::domain::{Group, IdNumber, Person, Policies, compute};
+use crate::domain::{Group, IdNumber, Person, Policies, PolicyYear, compute, name_keys};
 use crate::store::bulk::{Bulk, BulkPayment, BulkResident};
-use crate::store::roster::entries;
+use crate::store::roster::{RosterEntry, entries};
 use crate::store::{Result, geo};
 use chrono::{Datelike, Duration, NaiveDate};
 use rand::distr::weighted::WeightedIndex;
@@ -182,218 +182,286 @@ pub fn build(path: &Path, opts: &DemoOptions, user: &str) -> Result<DemoSummary>
         agents.push(ids);
     }
 
-    let age_pick = WeightedIndex::new(AGE_BANDS).expect("weights");
-    let window = policy.window;
-    let elapsed = policy.window_days(opts.as_of);
-    let elapsed_share = elapsed.elapsed as f64 / elapsed.total as f64;
+    let ctx = Ctx {
+        policy: &policy,
+        opts,
+        villages: &villages,
+        village_pick,
+        village_pace,
+        agents,
+        age_pick: WeightedIndex::new(AGE_BANDS).expect("weights"),
+    };
     let now_text = format!("{} 17:00:00", opts.as_of);
-    let collect_start = policy
-        .phase_on(window.start)
-        .map(|p| p.end + Duration::days(1))
-        .unwrap_or(window.start);
-    let last_day = opts.as_of.min(window.end);
-    let mut used_ids: HashSet<String> = HashSet::with_capacity(opts.residents * 2);
     let mut summary = DemoSummary::default();
-    let mut pending_keys: Vec<(i64, String, String)> = Vec::with_capacity(opts.residents);
-    {
+    // One thread draws residents (random numbers, dues, pinyin keys) while
+    // this one writes them: the two cores of an office PC both work.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Gen>>(16);
+    let counters = std::thread::scope(|scope| -> Result<_> {
+        scope.spawn(move || {
+            let mut used_ids: HashSet<String> = HashSet::with_capacity(ctx.opts.residents * 2);
+            let mut left = ctx.opts.residents;
+            while left > 0 {
+                let n = left.min(2000);
+                let batch: Vec<Gen> = (0..n).map(|_| ctx.generate(&mut rng, &mut used_ids)).collect();
+                left -= n;
+                if tx.send(batch).is_err() {
+                    return;
+                }
+            }
+        });
         let mut st = bulk.statements()?;
-        for _ in 0..opts.residents {
-            let vi = village_pick.sample(&mut rng);
-            let (village_id, _, _) = &villages[vi];
-            let band = age_pick.sample(&mut rng) as i32;
-            let age = band * 5 + rng.random_range(0..5);
-            let birth_year = opts.year - age;
-            let start = NaiveDate::from_ymd_opt(birth_year, 1, 1).expect("valid");
-            let mut birth = start + Duration::days(rng.random_range(0..365));
-            if birth > opts.as_of {
-                birth = opts.as_of - Duration::days(rng.random_range(1..60));
-            }
-            let male = rng.random_bool(0.5);
-            let id = loop {
-                let seq: u16 = rng.random_range(0..500) * 2 + u16::from(male);
-                let id = IdNumber::compose("370406", birth, seq);
-                if used_ids.insert(id.as_str().to_string()) {
-                    break id;
+        let mut keys: Vec<(String, i64)> = Vec::with_capacity(opts.residents * 9);
+        for batch in rx {
+            for g in batch {
+                let rid = st.resident(&BulkResident {
+                    id_number: &g.id_number,
+                    name: &g.name,
+                    sex: g.sex,
+                    birth_date: g.birth,
+                    village_id: g.village_id,
+                    residence: g.residence,
+                    phone: g.phone.as_deref(),
+                    employee_insured: g.employee,
+                    student: g.student,
+                    deceased_on: g.deceased_on,
+                })?;
+                for grp in &g.groups {
+                    let office = policy.offices.groups.get(grp).map(|o| o.code());
+                    st.membership(rid, grp.code(), office, "2024-01-01")?;
                 }
-            };
-            let name = random_name(&mut rng, male);
-            let real_age = opts.year - birth.year();
-            let student = (16..=18).contains(&real_age) && rng.random_bool(0.7)
-                || (19..=22).contains(&real_age) && rng.random_bool(0.4);
-            let employee = (20..=59).contains(&real_age) && rng.random_bool(0.12);
-            let deceased_on = (real_age > 60 && rng.random_bool(0.01)).then(|| {
-                window.start
-                    + Duration::days(
-                        rng.random_range(0..(last_day - window.start).num_days().max(1)),
-                    )
-            });
-            let phone = rng.random_bool(0.75).then(|| {
-                format!(
-                    "1{}{:09}",
-                    [3, 5, 8][rng.random_range(0..3)],
-                    rng.random_range(0..1_000_000_000u64)
-                )
-            });
-            let mut groups: Vec<Group> = Vec::new();
-            for (g, rate) in GROUP_RATES {
-                if rng.random_range(0..10_000) < rate {
-                    let disabled_already = groups.iter().any(|x| {
-                        matches!(
-                            x,
-                            Group::Disabled1
-                                | Group::Disabled2
-                                | Group::Disabled3
-                                | Group::Disabled4
-                        )
-                    });
-                    if !(disabled_already
-                        && matches!(
-                            g,
-                            Group::Disabled1
-                                | Group::Disabled2
-                                | Group::Disabled3
-                                | Group::Disabled4
-                        ))
-                    {
-                        groups.push(g);
+                for (e, pay) in &g.roster {
+                    st.roster(policy.year, e, rid, g.village_id, pay.is_some())?;
+                    summary.roster_rows += 1;
+                    if let Some(p) = pay {
+                        st.payment(
+                            &BulkPayment {
+                                resident_id: rid,
+                                year: policy.year,
+                                insurance: e.insurance,
+                                person_fen: p.person_fen,
+                                government_fen: p.government_fen,
+                                tier_fen: p.tier_fen,
+                                channel: p.channel,
+                                office: p.office,
+                                receipt: p.receipt.as_deref(),
+                                agent_id: p.agent_id,
+                                paid_on: p.paid_on,
+                                late: false,
+                            },
+                            &now_text,
+                        )?;
+                        summary.payments += 1;
                     }
                 }
-            }
-            let rid = st.resident(&BulkResident {
-                id_number: id.as_str(),
-                name: &name,
-                sex: id.sex().code(),
-                birth_date: birth,
-                village_id: *village_id,
-                residence: if rng.random_bool(0.02) {
-                    "permit"
-                } else {
-                    "hukou"
-                },
-                phone: phone.as_deref(),
-                employee_insured: employee,
-                student,
-                deceased_on,
-            })?;
-            for g in &groups {
-                let office = policy.offices.groups.get(g).map(|o| o.code());
-                st.membership(rid, g.code(), office, "2024-01-01")?;
-            }
-            pending_keys.push((rid, name.clone(), id.as_str().to_string()));
-            summary.residents += 1;
-
-            let mut person = Person::born(birth).with_groups(groups.iter().copied());
-            if employee {
-                person.groups.insert(Group::EmployeeInsured);
-            }
-            if student {
-                person.groups.insert(Group::Student);
-            }
-            // The roster is drawn up before the window opens: people who died
-            // during it stay on the roster (and show as flagged).
-            let Ok(dues) = compute(&policy, &person, None) else {
-                continue;
-            };
-            for e in entries(&dues) {
-                st.roster(policy.year, &e, rid, *village_id)?;
-                summary.roster_rows += 1;
-                // Will this person pay this year, and by when?
-                let final_rate: f64 = match (e.status, e.measure.as_str()) {
-                    ("exempt", _) => 1.0,
-                    (_, "medical") => 0.985,
-                    (_, "pension_45_59") => 0.975,
-                    _ => 0.66,
-                };
-                let pays = rng.random_bool((final_rate * village_pace[vi]).min(1.0));
-                if !pays {
-                    continue;
-                }
-                let when = if e.status == "exempt" {
-                    // Offices pay in batches on a few days.
-                    let batch = [10, 25, 40, 55][rng.random_range(0..4)];
-                    collect_start + Duration::days(batch)
-                } else {
-                    let u: f64 = rng.random();
-                    // Invert the S-curve approximately by sampling the share.
-                    let mut lo = 0.0;
-                    let mut hi = 1.0;
-                    for _ in 0..20 {
-                        let mid = (lo + hi) / 2.0;
-                        if paid_share(mid) < u {
-                            lo = mid
-                        } else {
-                            hi = mid
-                        }
-                    }
-                    let days = (window.end - window.start).num_days() as f64;
-                    window.start + Duration::days((lo * days) as i64)
-                };
-                if when > last_day || elapsed_share <= 0.0 {
-                    continue;
-                }
-                if let Some(d) = deceased_on
-                    && when > d
-                {
-                    continue;
-                }
-                let (channel, office) = if e.status == "exempt" {
-                    ("proxy", e.office)
-                } else {
-                    (*pick(&mut rng, &CHANNELS), None)
-                };
-                let (person_fen, gov_fen, tier_fen) = if e.insurance == "pension" {
-                    let tier = if e.status == "exempt" {
-                        100
-                    } else {
-                        loop {
-                            let t = *pick(&mut rng, &TIER_WEIGHTS);
-                            if dues.pension.tiers.iter().any(|x| to_fen(*x) == t * 100) {
-                                break t;
-                            }
-                        }
-                    };
-                    let gov = e.government_fen.min(tier * 100);
-                    (tier * 100 - gov, gov, Some(tier * 100))
-                } else {
-                    (e.person_fen, e.government_fen, None)
-                };
-                let agent = if channel == "agent-pos" || channel == "cash" {
-                    let a = &agents[vi];
-                    Some(a[rng.random_range(0..a.len())])
-                } else {
-                    None
-                };
-                let receipt = (channel == "cash")
-                    .then(|| format!("{:08}", rng.random_range(0..100_000_000u32)));
-                st.payment(
-                    &BulkPayment {
-                        resident_id: rid,
-                        year: policy.year,
-                        insurance: e.insurance,
-                        person_fen,
-                        government_fen: gov_fen,
-                        tier_fen,
-                        channel,
-                        office,
-                        receipt: receipt.as_deref(),
-                        agent_id: agent,
-                        paid_on: when,
-                        late: false,
-                    },
-                    &now_text,
-                )?;
-                summary.payments += 1;
+                keys.extend(g.keys.into_iter().map(|k| (k, rid)));
+                summary.residents += 1;
             }
         }
-    }
-    for (rid, name, id) in pending_keys {
-        bulk.add_keys(rid, &name, &id);
-    }
-    bulk.finish(&format!(
-        "{{\"residents\":{},\"seed\":{},\"as_of\":\"{}\",\"payments\":{}}}",
-        summary.residents, opts.seed, opts.as_of, summary.payments
-    ))?;
+        Ok((st.take_counters(), keys))
+    })?;
+    let (counters, keys) = counters;
+    bulk.add_keys(keys);
+    bulk.finish(
+        counters,
+        &format!(
+            "{{\"residents\":{},\"seed\":{},\"as_of\":\"{}\",\"payments\":{}}}",
+            summary.residents, opts.seed, opts.as_of, summary.payments
+        ),
+    )?;
     Ok(summary)
+}
+
+/// What the generator thread needs.
+struct Ctx<'a> {
+    policy: &'a PolicyYear,
+    opts: &'a DemoOptions,
+    villages: &'a [(i64, i64, String)],
+    village_pick: WeightedIndex<f64>,
+    village_pace: Vec<f64>,
+    agents: Vec<Vec<i64>>,
+    age_pick: WeightedIndex<u32>,
+}
+
+/// One drawn resident with roster rows, payments and search keys.
+struct Gen {
+    id_number: String,
+    name: String,
+    sex: &'static str,
+    birth: NaiveDate,
+    village_id: i64,
+    residence: &'static str,
+    phone: Option<String>,
+    employee: bool,
+    student: bool,
+    deceased_on: Option<NaiveDate>,
+    groups: Vec<Group>,
+    roster: Vec<(RosterEntry, Option<GenPayment>)>,
+    keys: Vec<String>,
+}
+
+struct GenPayment {
+    person_fen: i64,
+    government_fen: i64,
+    tier_fen: Option<i64>,
+    channel: &'static str,
+    office: Option<&'static str>,
+    receipt: Option<String>,
+    agent_id: Option<i64>,
+    paid_on: NaiveDate,
+}
+
+const DISABILITY: [Group; 4] = [Group::Disabled1, Group::Disabled2, Group::Disabled3, Group::Disabled4];
+
+impl Ctx<'_> {
+    fn generate(&self, rng: &mut ChaCha8Rng, used_ids: &mut HashSet<String>) -> Gen {
+        let policy = self.policy;
+        let opts = self.opts;
+        let window = policy.window;
+        let last_day = opts.as_of.min(window.end);
+        let vi = self.village_pick.sample(rng);
+        let village_id = self.villages[vi].0;
+        let band = self.age_pick.sample(rng) as i32;
+        let age = band * 5 + rng.random_range(0..5);
+        let start = NaiveDate::from_ymd_opt(opts.year - age, 1, 1).expect("valid");
+        let mut birth = start + Duration::days(rng.random_range(0..365));
+        if birth > opts.as_of {
+            birth = opts.as_of - Duration::days(rng.random_range(1..60));
+        }
+        let male = rng.random_bool(0.5);
+        let id = loop {
+            let seq: u16 = rng.random_range(0..500) * 2 + u16::from(male);
+            let id = IdNumber::compose("370406", birth, seq);
+            if used_ids.insert(id.as_str().to_string()) {
+                break id;
+            }
+        };
+        let name = random_name(rng, male);
+        let real_age = opts.year - birth.year();
+        let student = (16..=18).contains(&real_age) && rng.random_bool(0.7)
+            || (19..=22).contains(&real_age) && rng.random_bool(0.4);
+        let employee = (20..=59).contains(&real_age) && rng.random_bool(0.12);
+        let deceased_on = (real_age > 60 && rng.random_bool(0.01)).then(|| {
+            window.start + Duration::days(rng.random_range(0..(last_day - window.start).num_days().max(1)))
+        });
+        let phone = rng.random_bool(0.75).then(|| {
+            format!("1{}{:09}", [3, 5, 8][rng.random_range(0..3)], rng.random_range(0..1_000_000_000u64))
+        });
+        let mut groups: Vec<Group> = Vec::new();
+        for (g, rate) in GROUP_RATES {
+            if rng.random_range(0..10_000) < rate
+                && !(DISABILITY.contains(&g) && groups.iter().any(|x| DISABILITY.contains(x)))
+            {
+                groups.push(g);
+            }
+        }
+        let mut person = Person::born(birth).with_groups(groups.iter().copied());
+        if employee {
+            person.groups.insert(Group::EmployeeInsured);
+        }
+        if student {
+            person.groups.insert(Group::Student);
+        }
+        // The roster is drawn up before the window opens: people who died
+        // during it stay on the roster (and show as flagged).
+        let mut roster = Vec::new();
+        if let Ok(dues) = compute(policy, &person, None) {
+            for e in entries(&dues) {
+                let pay = self.payment(rng, &e, &dues, vi, deceased_on);
+                roster.push((e, pay));
+            }
+        }
+        let keys = name_keys::keys(&name, id.as_str());
+        Gen {
+            sex: id.sex().code(),
+            id_number: id.as_str().to_string(),
+            name,
+            birth,
+            village_id,
+            residence: if rng.random_bool(0.02) { "permit" } else { "hukou" },
+            phone,
+            employee,
+            student,
+            deceased_on,
+            groups,
+            roster,
+            keys,
+        }
+    }
+
+    /// Will this person pay this year, and by when, through which channel?
+    fn payment(
+        &self,
+        rng: &mut ChaCha8Rng,
+        e: &RosterEntry,
+        dues: &crate::domain::Dues,
+        vi: usize,
+        deceased_on: Option<NaiveDate>,
+    ) -> Option<GenPayment> {
+        let window = self.policy.window;
+        let last_day = self.opts.as_of.min(window.end);
+        let final_rate: f64 = match (e.status, e.measure.as_str()) {
+            ("exempt", _) => 1.0,
+            (_, "medical") => 0.985,
+            (_, "pension_45_59") => 0.975,
+            _ => 0.66,
+        };
+        if !rng.random_bool((final_rate * self.village_pace[vi]).min(1.0)) {
+            return None;
+        }
+        let collect_start = self
+            .policy
+            .phase_on(window.start)
+            .map(|p| p.end + Duration::days(1))
+            .unwrap_or(window.start);
+        let when = if e.status == "exempt" {
+            // Offices pay in batches on a few days.
+            collect_start + Duration::days([10, 25, 40, 55][rng.random_range(0..4)])
+        } else {
+            // Invert the S-curve by bisection on a uniform draw.
+            let u: f64 = rng.random();
+            let (mut lo, mut hi) = (0.0, 1.0);
+            for _ in 0..20 {
+                let mid = (lo + hi) / 2.0;
+                if paid_share(mid) < u {
+                    lo = mid
+                } else {
+                    hi = mid
+                }
+            }
+            let days = (window.end - window.start).num_days() as f64;
+            window.start + Duration::days((lo * days) as i64)
+        };
+        if when > last_day || deceased_on.is_some_and(|d| when > d) {
+            return None;
+        }
+        let (channel, office) = if e.status == "exempt" {
+            ("proxy", e.office)
+        } else {
+            (*pick(rng, &CHANNELS), None)
+        };
+        let (person_fen, government_fen, tier_fen) = if e.insurance == "pension" {
+            let tier = if e.status == "exempt" {
+                100
+            } else {
+                loop {
+                    let t = *pick(rng, &TIER_WEIGHTS);
+                    if dues.pension.tiers.iter().any(|x| to_fen(*x) == t * 100) {
+                        break t;
+                    }
+                }
+            };
+            let gov = e.government_fen.min(tier * 100);
+            (tier * 100 - gov, gov, Some(tier * 100))
+        } else {
+            (e.person_fen, e.government_fen, None)
+        };
+        let agent_id = (channel == "agent-pos" || channel == "cash").then(|| {
+            let a = &self.agents[vi];
+            a[rng.random_range(0..a.len())]
+        });
+        let receipt = (channel == "cash").then(|| format!("{:08}", rng.random_range(0..100_000_000u32)));
+        Some(GenPayment { person_fen, government_fen, tier_fen, channel, office, receipt, agent_id, paid_on: when })
+    }
 }
 
 fn random_name(rng: &mut ChaCha8Rng, male: bool) -> String {

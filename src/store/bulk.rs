@@ -2,9 +2,9 @@
 //! transaction, prepared statements, counters and search keys built at the end.
 
 use super::{Result, StoreError, audit, geo, meta, schema};
-use crate::domain::name_keys;
 use chrono::NaiveDate;
 use rusqlite::{Connection, Statement, params};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 pub struct BulkResident<'a> {
@@ -40,7 +40,12 @@ pub struct Bulk {
     conn: Connection,
     user: String,
     keys: Vec<(String, i64)>,
+    /// Secondary indexes dropped for the load, recreated (sorted) at the end.
+    indexes: Vec<String>,
 }
+
+/// Progress counters gathered during the load: (year, village, measure, status) → (n, paid).
+pub type Counters = BTreeMap<(i32, i64, String, &'static str), (i64, i64)>;
 
 impl Bulk {
     /// Create `path` anew (an existing file is replaced only when it is a
@@ -86,10 +91,19 @@ impl Bulk {
         schema::migrate(&mut conn)?;
         conn.execute_batch(schema::DROP_PROGRESS_TRIGGERS)?;
         conn.execute_batch("BEGIN")?;
+        let indexes: Vec<(String, String)> = conn
+            .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (name, _) in &indexes {
+            conn.execute_batch(&format!("DROP INDEX {name}"))?;
+        }
+        let indexes = indexes.into_iter().map(|(_, sql)| sql).collect();
         Ok(Bulk {
             conn,
             user: user.to_string(),
             keys: Vec::new(),
+            indexes,
         })
     }
 
@@ -135,6 +149,7 @@ impl Bulk {
     pub fn statements(&self) -> Result<Statements<'_>> {
         Ok(Statements {
             conn: &self.conn,
+            counters: Counters::new(),
             resident: self.conn.prepare(
                 "INSERT INTO residents (id_number, name, sex, birth_date, village_id, residence, phone,
                                         employee_insured, student, deceased_on)
@@ -156,39 +171,50 @@ impl Bulk {
         })
     }
 
-    /// Remember a resident's search keys; written sorted at the end.
-    pub fn add_keys(&mut self, resident_id: i64, name: &str, id_number: &str) {
-        for k in name_keys::keys(name, id_number) {
-            self.keys.push((k, resident_id));
-        }
+    /// Search keys of the loaded residents; written sorted at the end.
+    pub fn add_keys(&mut self, keys: Vec<(String, i64)>) {
+        self.keys = keys;
     }
 
-    /// Write search keys and counters, switch to WAL, commit.
-    pub fn finish(mut self, detail: &str) -> Result<()> {
+    /// Write search keys and counters, rebuild indexes, switch to WAL, commit.
+    pub fn finish(mut self, counters: Counters, detail: &str) -> Result<()> {
         let mut keys = std::mem::take(&mut self.keys);
         keys.sort_unstable();
         keys.dedup();
+        const CHUNK: usize = 250;
         {
-            let mut st = self
-                .conn
-                .prepare("INSERT INTO search_keys (key, resident_id) VALUES (?1, ?2)")?;
-            for (k, id) in &keys {
-                st.execute(params![k, id])?;
+            let values = vec!["(?, ?)"; CHUNK].join(", ");
+            let mut many = self.conn.prepare(&format!("INSERT INTO search_keys (key, resident_id) VALUES {values}"))?;
+            let mut one = self.conn.prepare("INSERT INTO search_keys (key, resident_id) VALUES (?1, ?2)")?;
+            let mut chunks = keys.chunks_exact(CHUNK);
+            for chunk in &mut chunks {
+                let mut p: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(CHUNK * 2);
+                for (k, id) in chunk {
+                    p.push(k);
+                    p.push(id);
+                }
+                many.execute(p.as_slice())?;
+            }
+            for (k, id) in chunks.remainder() {
+                one.execute(params![k, id])?;
             }
         }
         drop(keys);
-        self.conn.execute_batch(schema::RECOUNT_PROGRESS)?;
+        {
+            let mut st = self.conn.prepare(
+                "INSERT INTO progress_counts (year, village_id, measure, status, n, paid) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for ((year, village, measure, status), (n, paid)) in &counters {
+                st.execute(params![year, village, measure, status, n, paid])?;
+            }
+        }
+        for sql in std::mem::take(&mut self.indexes) {
+            self.conn.execute_batch(&sql)?;
+        }
         self.conn.execute_batch(schema::PROGRESS_TRIGGERS)?;
         meta::set(&self.conn, "demo", "1")?;
-        audit::record(
-            &self.conn,
-            &self.user,
-            "build-demo",
-            "database",
-            None,
-            detail,
-        )?;
-        self.conn.execute_batch("COMMIT; ANALYZE;")?;
+        audit::record(&self.conn, &self.user, "build-demo", "database", None, detail)?;
+        self.conn.execute_batch("COMMIT; PRAGMA analysis_limit = 1000; ANALYZE;")?;
         self.conn.execute_batch("PRAGMA journal_mode = WAL;")?;
         Ok(())
     }
@@ -197,6 +223,7 @@ impl Bulk {
 /// Prepared inserts for the hot loop.
 pub struct Statements<'c> {
     conn: &'c Connection,
+    counters: Counters,
     resident: Statement<'c>,
     membership: Statement<'c>,
     roster: Statement<'c>,
@@ -233,13 +260,18 @@ impl Statements<'_> {
         Ok(())
     }
 
+    /// A roster row; `paid` tells whether a payment for it follows.
     pub fn roster(
         &mut self,
         year: i32,
         e: &crate::store::roster::RosterEntry,
         resident_id: i64,
         village_id: i64,
+        paid: bool,
     ) -> Result<()> {
+        let c = self.counters.entry((year, village_id, e.measure.clone(), e.status)).or_default();
+        c.0 += 1;
+        c.1 += i64::from(paid);
         self.roster.execute(params![
             year,
             e.insurance,
@@ -253,6 +285,10 @@ impl Statements<'_> {
             e.basis
         ])?;
         Ok(())
+    }
+
+    pub fn take_counters(&mut self) -> Counters {
+        std::mem::take(&mut self.counters)
     }
 
     pub fn payment(&mut self, p: &BulkPayment, recorded_at: &str) -> Result<i64> {
