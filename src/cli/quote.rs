@@ -1,5 +1,7 @@
 //! `zhengjiao quote`: the counter question "how much do I pay this year?".
 
+use crate::domain::dues::DuesError;
+use crate::domain::group::ALL_GROUPS;
 use crate::domain::{self, Dues, Group, IdNumber, Person, Policies, money};
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
@@ -41,20 +43,43 @@ pub fn run(args: &QuoteArgs) -> anyhow::Result<ExitCode> {
             known.join(", ")
         );
     };
-    let birth = match (&args.id, args.birth) {
-        (Some(id), _) => IdNumber::parse(id)?.birth_date(),
+    let id = args.id.as_deref().map(IdNumber::parse).transpose()?;
+    let birth = match (&id, args.birth) {
+        (Some(id), _) => id.birth_date(),
         (None, Some(b)) => b,
         (None, None) => bail!("请给出 --birth 或 --id / give --birth or --id"),
     };
     let mut groups = Vec::new();
     for g in &args.groups {
-        groups
-            .push(Group::parse(g).with_context(|| format!("未知群体“{g}” / unknown group '{g}'"))?);
+        groups.push(Group::parse(g).with_context(|| {
+            let known: Vec<&str> = ALL_GROUPS.iter().map(|g| g.code()).collect();
+            format!(
+                "未知群体“{g}” / unknown group '{g}' (known: {})",
+                known.join(", ")
+            )
+        })?);
     }
     let person = Person::born(birth).with_groups(groups);
-    let dues = domain::compute(policy, &person, args.tier)?;
+    let dues = match domain::compute(policy, &person, args.tier) {
+        Ok(d) => d,
+        Err(DuesError::TierNotEntitled { tier }) => {
+            let (zh, en) = policy.minimum_tier_groups_text();
+            let tier = tier.normalize();
+            bail!(
+                "{tier} 元档次只适用于{}年度的缴费困难群体（{zh}），此人不符合 / the {tier} tier of {} is only for: {en}; this person is not entitled to it",
+                policy.year,
+                policy.year
+            );
+        }
+        Err(e) => return Err(e.into()),
+    };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&quote_json(&dues))?);
+        let mut v = quote_json(&dues);
+        if let (Some(id), Some(obj)) = (&id, v.as_object_mut()) {
+            obj.insert("id_masked".into(), json!(id.masked()));
+            obj.insert("sex".into(), json!(id.sex().code()));
+        }
+        println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         print!("{}", quote_text(&dues));
     }
