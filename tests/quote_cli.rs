@@ -344,3 +344,53 @@ fn refuses_an_unknown_group() {
         "{err}"
     );
 }
+
+// ---------------------------------------------------------------- payment date
+
+#[test]
+fn late_payment_date_applies_the_late_rule() {
+    // 2021: after 2020-12-20 the payer owes 280 + 550 fiscal share.
+    let v = json(&[
+        "--year",
+        "2021",
+        "--birth",
+        "1980-01-01",
+        "--date",
+        "2020-12-21",
+    ]);
+    assert_eq!(v["medical"]["late"], true);
+    assert_eq!(num(&v["medical"]["person_pays"]), "830");
+    assert_eq!(num(&v["medical"]["government_pays"]), "0");
+    let v = json(&[
+        "--year",
+        "2021",
+        "--birth",
+        "1980-01-01",
+        "--date",
+        "2020-12-20",
+    ]);
+    assert_eq!(v["medical"]["late"], false);
+    assert_eq!(num(&v["medical"]["person_pays"]), "280");
+    // 2025: late, but the amounts follow medical policy.
+    let v = json(&[
+        "--year",
+        "2025",
+        "--birth",
+        "1980-01-01",
+        "--date",
+        "2025-01-05",
+    ]);
+    assert_eq!(v["medical"]["late"], true);
+    assert_eq!(num(&v["medical"]["person_pays"]), "400");
+
+    let out = run(&[
+        "--year",
+        "2021",
+        "--birth",
+        "1980-01-01",
+        "--date",
+        "2021-01-05",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("830.00") && text.contains("逾期"), "{text}");
+}

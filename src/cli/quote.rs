@@ -28,6 +28,9 @@ pub struct QuoteArgs {
     /// 养老保险缴费档次 / pension tier in yuan
     #[arg(long)]
     pub tier: Option<Decimal>,
+    /// 缴费日期 YYYY-MM-DD，征缴期后按逾期规则 / payment date: after the window the late rule applies
+    #[arg(long)]
+    pub date: Option<NaiveDate>,
     #[arg(long)]
     pub json: bool,
 }
@@ -60,7 +63,11 @@ pub fn run(args: &QuoteArgs) -> anyhow::Result<ExitCode> {
         })?);
     }
     let person = Person::born(birth).with_groups(groups);
-    let dues = match domain::compute(policy, &person, args.tier) {
+    let computed = match args.date {
+        Some(date) => domain::compute_on(policy, &person, args.tier, date),
+        None => domain::compute(policy, &person, args.tier),
+    };
+    let dues = match computed {
         Ok(d) => d,
         Err(DuesError::TierNotEntitled { tier }) => {
             let (zh, en) = policy.minimum_tier_groups_text();
@@ -106,6 +113,7 @@ pub fn quote_json(d: &Dues) -> serde_json::Value {
             "person_pays": num(m.person_pays),
             "government_pays": num(m.government_pays),
             "exempt": m.exempt,
+            "late": m.late,
             "basis": m.basis.map(|b| b.zh()),
             "office": m.office.map(|o| o.zh()),
         },
@@ -137,12 +145,13 @@ pub fn quote_text(d: &Dues) -> String {
     if m.eligible {
         let _ = writeln!(
             out,
-            "医疗保险  个人缴费 {:>8}  政府代缴 {:>8}{}",
+            "医疗保险  个人缴费 {:>8}  政府代缴 {:>8}{}{}",
             money::fmt(m.person_pays),
             money::fmt(m.government_pays),
             m.basis
                 .map(|b| format!("（{}）", b.zh()))
-                .unwrap_or_default()
+                .unwrap_or_default(),
+            if m.late { "（逾期缴费）" } else { "" }
         );
     } else {
         let _ = writeln!(
