@@ -1,5 +1,7 @@
 //! `zhengjiao quote`: the counter question "how much do I pay this year?".
 
+use crate::domain::dues::DuesError;
+use crate::domain::group::ALL_GROUPS;
 use crate::domain::{self, Dues, Group, IdNumber, Person, Policies, money};
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
@@ -26,6 +28,9 @@ pub struct QuoteArgs {
     /// 养老保险缴费档次 / pension tier in yuan
     #[arg(long)]
     pub tier: Option<Decimal>,
+    /// 缴费日期 YYYY-MM-DD，征缴期后按逾期规则 / payment date: after the window the late rule applies
+    #[arg(long)]
+    pub date: Option<NaiveDate>,
     #[arg(long)]
     pub json: bool,
 }
@@ -41,20 +46,47 @@ pub fn run(args: &QuoteArgs) -> anyhow::Result<ExitCode> {
             known.join(", ")
         );
     };
-    let birth = match (&args.id, args.birth) {
-        (Some(id), _) => IdNumber::parse(id)?.birth_date(),
+    let id = args.id.as_deref().map(IdNumber::parse).transpose()?;
+    let birth = match (&id, args.birth) {
+        (Some(id), _) => id.birth_date(),
         (None, Some(b)) => b,
         (None, None) => bail!("请给出 --birth 或 --id / give --birth or --id"),
     };
     let mut groups = Vec::new();
     for g in &args.groups {
-        groups
-            .push(Group::parse(g).with_context(|| format!("未知群体“{g}” / unknown group '{g}'"))?);
+        groups.push(Group::parse(g).with_context(|| {
+            let known: Vec<&str> = ALL_GROUPS.iter().map(|g| g.code()).collect();
+            format!(
+                "未知群体“{g}” / unknown group '{g}' (known: {})",
+                known.join(", ")
+            )
+        })?);
     }
     let person = Person::born(birth).with_groups(groups);
-    let dues = domain::compute(policy, &person, args.tier)?;
+    let computed = match args.date {
+        Some(date) => domain::compute_on(policy, &person, args.tier, date),
+        None => domain::compute(policy, &person, args.tier),
+    };
+    let dues = match computed {
+        Ok(d) => d,
+        Err(DuesError::TierNotEntitled { tier }) => {
+            let (zh, en) = policy.minimum_tier_groups_text();
+            let tier = tier.normalize();
+            bail!(
+                "{tier} 元档次只适用于{}年度的缴费困难群体（{zh}），此人不符合 / the {tier} tier of {} is only for: {en}; this person is not entitled to it",
+                policy.year,
+                policy.year
+            );
+        }
+        Err(e) => return Err(e.into()),
+    };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&quote_json(&dues))?);
+        let mut v = quote_json(&dues);
+        if let (Some(id), Some(obj)) = (&id, v.as_object_mut()) {
+            obj.insert("id_masked".into(), json!(id.masked()));
+            obj.insert("sex".into(), json!(id.sex().code()));
+        }
+        println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         print!("{}", quote_text(&dues));
     }
@@ -81,6 +113,7 @@ pub fn quote_json(d: &Dues) -> serde_json::Value {
             "person_pays": num(m.person_pays),
             "government_pays": num(m.government_pays),
             "exempt": m.exempt,
+            "late": m.late,
             "basis": m.basis.map(|b| b.zh()),
             "office": m.office.map(|o| o.zh()),
         },
@@ -112,12 +145,13 @@ pub fn quote_text(d: &Dues) -> String {
     if m.eligible {
         let _ = writeln!(
             out,
-            "医疗保险  个人缴费 {:>8}  政府代缴 {:>8}{}",
+            "医疗保险  个人缴费 {:>8}  政府代缴 {:>8}{}{}",
             money::fmt(m.person_pays),
             money::fmt(m.government_pays),
             m.basis
                 .map(|b| format!("（{}）", b.zh()))
-                .unwrap_or_default()
+                .unwrap_or_default(),
+            if m.late { "（逾期缴费）" } else { "" }
         );
     } else {
         let _ = writeln!(

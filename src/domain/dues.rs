@@ -150,7 +150,7 @@ pub enum DuesError {
         choices: String,
     },
     #[error(
-        "{tier} 元档次只适用于重度残疾人等缴费困难群体，此人不符合 / the {tier} tier is only for hardship groups; this person is not entitled to it"
+        "{tier} 元档次只适用于本年度政策规定的缴费困难群体，此人不符合 / the {tier} tier is only for the hardship groups of the year's policy; this person is not entitled to it"
     )]
     TierNotEntitled { tier: Decimal },
     #[error("缺少出生日期 / birth date is missing")]
@@ -196,8 +196,9 @@ pub fn compute(
     })
 }
 
-/// Compute dues for a payment made on `date`: outside the window the year's
-/// late rule applies to medical insurance.
+/// Compute dues for a payment made on `date`: after the window has closed the
+/// year's late rule (逾期参保缴费) applies to medical insurance. A date before
+/// the window opens is not late.
 pub fn compute_on(
     policy: &PolicyYear,
     person: &Person,
@@ -205,7 +206,7 @@ pub fn compute_on(
     date: NaiveDate,
 ) -> Result<Dues, DuesError> {
     let mut dues = compute(policy, person, tier)?;
-    if !policy.in_window(date) && dues.medical.eligible {
+    if policy.is_late(date) && dues.medical.eligible {
         dues.medical.late = true;
         if policy.medical.late.person_pays_fiscal_share {
             dues.medical.person_pays = policy.medical.individual + policy.medical.fiscal;
@@ -308,7 +309,12 @@ fn pension(
         eligible: ineligible.is_none(),
         ineligible,
         band,
-        tiers,
+        // Only those who pay into the pension this year have tiers to choose.
+        tiers: if ineligible.is_none() {
+            tiers
+        } else {
+            Vec::new()
+        },
         tier: None,
         person_pays: Decimal::ZERO,
         government_pays: Decimal::ZERO,

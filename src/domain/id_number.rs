@@ -61,7 +61,7 @@ pub enum IdError {
     )]
     Date(String),
     #[error(
-        "身份证号码校验位错误：应为 {expected}，实际为 {found}（可能有数字录错） / wrong check digit: expected {expected}, found {found} (a digit may be mistyped)"
+        "身份证号码校验位错误：应为 {expected}，实际为 {found}（可能有数字录错） / wrong check digit of the ID number: expected {expected}, found {found} (a digit may be mistyped)"
     )]
     CheckDigit { expected: char, found: char },
 }
@@ -74,6 +74,15 @@ pub fn check_char(first17: &[u8]) -> char {
         .map(|(d, w)| u32::from(d - b'0') * w)
         .sum();
     CHECK_CHARS[(sum % 11) as usize]
+}
+
+/// Full-width digits and `Ｘ` to their ASCII forms.
+fn half_width(c: char) -> char {
+    match c {
+        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + u32::from(b'0')).unwrap_or(c),
+        'Ｘ' | 'ｘ' => 'X',
+        _ => c,
+    }
 }
 
 fn looks_like_scientific(s: &str) -> bool {
@@ -99,12 +108,17 @@ fn parse_date(digits: &str) -> Result<NaiveDate, IdError> {
 }
 
 impl IdNumber {
-    /// Parse and validate. Surrounding spaces are trimmed, a lower-case `x` is
-    /// accepted, a 15-digit legacy number is upgraded to 18 characters.
+    /// Parse and validate. Surrounding spaces are trimmed, a lower-case `x` and
+    /// full-width digits (typed with a Chinese input method) are accepted, a
+    /// 15-digit legacy number is upgraded to 18 characters.
     pub fn parse(text: &str) -> Result<Self, IdError> {
-        let s = text
+        let s: String = text
             .trim()
-            .trim_matches(|c: char| c == '\'' || c == '\u{3000}' || c == '\t');
+            .trim_matches(|c: char| c == '\'' || c == '\u{3000}' || c == '\t')
+            .chars()
+            .map(half_width)
+            .collect();
+        let s = s.as_str();
         if s.is_empty() {
             return Err(IdError::Empty);
         }
@@ -139,6 +153,11 @@ impl IdNumber {
         parse_date(&s[6..14])?;
         let expected = check_char(&s.as_bytes()[..17]);
         if expected != last {
+            // Excel keeps 15 significant digits: an 18-digit number stored as
+            // a number comes back with its last three digits turned to 000.
+            if s.ends_with("000") {
+                return Err(IdError::RoundedByExcel(s.to_string()));
+            }
             return Err(IdError::CheckDigit {
                 expected,
                 found: last,

@@ -161,6 +161,14 @@ impl PolicyYear {
                 ));
             }
         }
+        if self
+            .pension
+            .tiers
+            .iter()
+            .all(|t| t.amount == self.pension.minimum_tier)
+        {
+            return bad("没有人人可选的缴费档次 / no tier is open to everyone".into());
+        }
         for (what, amount) in [
             ("minimum_tier", self.pension.minimum_tier),
             ("proxy_tier", self.pension.proxy_tier),
@@ -173,6 +181,42 @@ impl PolicyYear {
         }
         if self.pension.min_age > self.pension.max_age {
             return bad("养老保险年龄范围无效 / pension age range is empty".into());
+        }
+        // The government pays the proxy tier on the person's behalf, so a
+        // proxy group must be allowed to hold that tier.
+        if self.pension.proxy_tier == self.pension.minimum_tier {
+            for g in &self.pension.proxy_groups {
+                if !self.pension.minimum_tier_groups.contains(g) {
+                    return bad(format!(
+                        "代缴群体 {} 不在最低档次群体中 / proxy group {} is missing from minimum_tier_groups",
+                        g.zh(),
+                        g.code()
+                    ));
+                }
+            }
+        }
+        if self.medical.half_proxy_min_age > self.medical.full_proxy_min_age {
+            return bad(
+                "医疗保险减半年龄高于全额代缴年龄 / half_proxy_min_age is above full_proxy_min_age"
+                    .into(),
+            );
+        }
+        for (i, a) in self.targets.bands.iter().enumerate() {
+            if a.min_age > a.max_age {
+                return bad(format!(
+                    "目标年龄段 {} 为空 / target band {} is empty",
+                    a.key, a.key
+                ));
+            }
+            // An age must fall in one band only: the seed's "16～45" overlaps 45.
+            for b in &self.targets.bands[i + 1..] {
+                if a.min_age <= b.max_age && b.min_age <= a.max_age {
+                    return bad(format!(
+                        "目标年龄段 {} 与 {} 重叠 / target bands {} and {} overlap",
+                        a.key, b.key, a.key, b.key
+                    ));
+                }
+            }
         }
         if self.medical.individual < Decimal::ZERO || self.medical.fiscal < Decimal::ZERO {
             return bad("医疗保险金额不能为负 / medical amounts cannot be negative".into());
@@ -212,6 +256,20 @@ impl PolicyYear {
 
     pub fn in_window(&self, date: NaiveDate) -> bool {
         self.window.start <= date && date <= self.window.end
+    }
+
+    /// A payment on `date` is late (逾期) when the window has closed.
+    pub fn is_late(&self, date: NaiveDate) -> bool {
+        date > self.window.end
+    }
+
+    /// The groups allowed the minimum tier, in Chinese (`一级残疾、低保`) and
+    /// as codes (`disabled-1, dibao`), for messages.
+    pub fn minimum_tier_groups_text(&self) -> (String, String) {
+        let groups = &self.pension.minimum_tier_groups;
+        let zh: Vec<&str> = groups.iter().map(|g| g.zh()).collect();
+        let en: Vec<&str> = groups.iter().map(|g| g.code()).collect();
+        (zh.join("、"), en.join(", "))
     }
 
     /// Days of the window in total, elapsed by `as_of` (inclusive) and left.
@@ -307,6 +365,66 @@ mod tests {
     fn syntax_errors_name_the_line() {
         let err = PolicyYear::from_toml("year = 2026\ntitle = \n").unwrap_err();
         assert!(err.to_string().contains("line 2"), "{err}");
+    }
+
+    fn refused(from: &str, to: &str, says: &str) {
+        let text = BUILT_IN[1].replace(from, to);
+        assert_ne!(text, BUILT_IN[1], "{from} not found");
+        let err = PolicyYear::from_toml(&text).unwrap_err();
+        assert!(matches!(err, PolicyError::Invalid(_)), "{err}");
+        assert!(err.to_string().contains(says), "{err}");
+    }
+
+    #[test]
+    fn inconsistent_files_are_refused() {
+        // The seed's "16～45" would put 45 in both bands.
+        refused(
+            "{ key = \"pension_16_44\", min_age = 16, max_age = 44",
+            "{ key = \"pension_16_44\", min_age = 16, max_age = 45",
+            "overlap",
+        );
+        refused(
+            "proxy_groups = [\"disabled-1\", \"disabled-2\"]",
+            "proxy_groups = [\"disabled-1\", \"disabled-3\"]",
+            "disabled-3",
+        );
+        refused("half_proxy_min_age = 60", "half_proxy_min_age = 75", "half");
+        refused("proxy_tier = 100", "proxy_tier = 200", "proxy_tier");
+        refused(
+            "{ amount = 350, subsidy = 30 },\n  { amount = 500",
+            "{ amount = 500, subsidy = 30 },\n  { amount = 500",
+            "ascend",
+        );
+        refused(
+            "start = \"2024-09-01\"\nend = \"2024-12-31\"",
+            "start = \"2024-12-31\"\nend = \"2024-09-01\"",
+            "window",
+        );
+        refused(
+            "min_age = 16\nmax_age = 59",
+            "min_age = 60\nmax_age = 59",
+            "age",
+        );
+    }
+
+    #[test]
+    fn a_year_with_only_the_minimum_tier_is_refused() {
+        let p = Policies::built_in();
+        let mut y = p.get(2025).unwrap().clone();
+        y.pension.tiers.truncate(1);
+        let text = toml::to_string(&y).unwrap();
+        let err = PolicyYear::from_toml(&text).unwrap_err();
+        assert!(err.to_string().contains("open to everyone"), "{err}");
+    }
+
+    #[test]
+    fn is_late_only_after_the_window() {
+        let p = Policies::built_in();
+        let y = p.get(2021).unwrap();
+        let day = |m, d| NaiveDate::from_ymd_opt(2020, m, d).unwrap();
+        assert!(!y.is_late(day(9, 1)));
+        assert!(!y.is_late(day(12, 20)));
+        assert!(y.is_late(day(12, 21)));
     }
 
     #[test]
