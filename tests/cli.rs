@@ -21,20 +21,31 @@ fn shared_demo() -> &'static PathBuf {
         let dir = TempDir::new().unwrap();
         let db = dir.path().join("demo.db");
         let out = run(&db, &["demo", "--residents", "4000", "--seed", "3"]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         (dir, db)
     })
     .1
 }
 
 fn json(out: &Output) -> Value {
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
 #[test]
 fn report_progress_json_shape_and_sums() {
-    let v = json(&run(shared_demo(), &["report", "progress", "--json", "--as-of", "2024-11-23"]));
+    let v = json(&run(
+        shared_demo(),
+        &["report", "progress", "--json", "--as-of", "2024-11-23"],
+    ));
     assert_eq!(v["year"], 2025);
     assert_eq!(v["as_of"], "2024-11-23");
     for key in ["medical", "pension_45_59", "pension_16_44"] {
@@ -43,7 +54,10 @@ fn report_progress_json_shape_and_sums() {
     for k in ["planned", "due", "paid", "exempt", "rate"] {
         assert!(!v["district"]["medical"][k].is_null(), "medical.{k}");
     }
-    assert_eq!(v["district"]["pension_45_59"]["target"].as_f64(), Some(0.95));
+    assert_eq!(
+        v["district"]["pension_45_59"]["target"].as_f64(),
+        Some(0.95)
+    );
     assert_eq!(v["district"]["pension_16_44"]["target"].as_f64(), Some(0.6));
     let towns = v["towns"].as_array().unwrap();
     assert_eq!(towns.len(), 11);
@@ -51,8 +65,18 @@ fn report_progress_json_shape_and_sums() {
         for field in ["due", "paid"] {
             let mut district = 0;
             for t in towns {
-                let villages: i64 = t["villages"].as_array().unwrap().iter().map(|x| x[measure][field].as_i64().unwrap()).sum();
-                assert_eq!(villages, t[measure][field].as_i64().unwrap(), "{measure}.{field} of {}", t["name"]);
+                let villages: i64 = t["villages"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x[measure][field].as_i64().unwrap())
+                    .sum();
+                assert_eq!(
+                    villages,
+                    t[measure][field].as_i64().unwrap(),
+                    "{measure}.{field} of {}",
+                    t["name"]
+                );
                 district += villages;
             }
             assert_eq!(district, v["district"][measure][field].as_i64().unwrap());
@@ -62,36 +86,69 @@ fn report_progress_json_shape_and_sums() {
 
 #[test]
 fn find_json_keys() {
-    let v = json(&run(shared_demo(), &["find", "370406", "--limit", "5", "--json"]));
+    let v = json(&run(
+        shared_demo(),
+        &["find", "370406", "--limit", "5", "--json"],
+    ));
     let arr = v.as_array().unwrap();
     assert_eq!(arr.len(), 5);
-    for k in ["id_number", "name", "village_code", "village_name", "town_name"] {
+    for k in [
+        "id_number",
+        "name",
+        "village_code",
+        "village_name",
+        "town_name",
+    ] {
         assert!(arr[0][k].is_string(), "{k}");
     }
     let id = arr[0]["id_number"].as_str().unwrap().to_string();
-    let tail = json(&run(shared_demo(), &["find", &id[14..], "--json", "--limit", "100"]));
-    assert!(tail.as_array().unwrap().iter().any(|h| h["id_number"] == id.as_str()));
+    let tail = json(&run(
+        shared_demo(),
+        &["find", &id[14..], "--json", "--limit", "100"],
+    ));
+    assert!(
+        tail.as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["id_number"] == id.as_str())
+    );
 }
 
 #[test]
 fn check_and_backup() {
     let out = run(shared_demo(), &["check"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let dir = TempDir::new().unwrap();
     let copy = dir.path().join("copy.db");
     let out = run(shared_demo(), &["backup", "--out", copy.to_str().unwrap()]);
     assert!(out.status.success());
     assert!(run(&copy, &["check"]).status.success());
     // Refuses to overwrite.
-    assert!(!run(shared_demo(), &["backup", "--out", copy.to_str().unwrap()]).status.success());
+    assert!(
+        !run(shared_demo(), &["backup", "--out", copy.to_str().unwrap()])
+            .status
+            .success()
+    );
 }
 
 #[test]
 fn global_db_flag_after_the_subcommand_and_env() {
     let db = shared_demo();
-    let out = bin().args(["report", "progress", "--json", "--db"]).arg(db).output().unwrap();
+    let out = bin()
+        .args(["report", "progress", "--json", "--db"])
+        .arg(db)
+        .output()
+        .unwrap();
     assert!(out.status.success());
-    let out = bin().args(["find", "zs", "--json"]).env("ZHENGJIAO_DB", db).output().unwrap();
+    let out = bin()
+        .args(["find", "zs", "--json"])
+        .env("ZHENGJIAO_DB", db)
+        .output()
+        .unwrap();
     assert!(out.status.success());
 }
 
@@ -101,7 +158,11 @@ fn global_db_flag_after_the_subcommand_and_env() {
 fn eight_clerks_one_payment() {
     let dir = TempDir::new().unwrap();
     let db = dir.path().join("race.db");
-    assert!(run(&db, &["demo", "--residents", "1500", "--seed", "11"]).status.success());
+    assert!(
+        run(&db, &["demo", "--residents", "1500", "--seed", "11"])
+            .status
+            .success()
+    );
     let c = rusqlite::Connection::open(&db).unwrap();
     let id: String = c
         .query_row(
@@ -119,19 +180,37 @@ fn eight_clerks_one_payment() {
             bin()
                 .arg("--db")
                 .arg(&db)
-                .args(["pay", "--id", &id, "--year", "2025", "--insurance", "medical", "--channel", "wechat", "--date", "2024-11-23"])
+                .args([
+                    "pay",
+                    "--id",
+                    &id,
+                    "--year",
+                    "2025",
+                    "--insurance",
+                    "medical",
+                    "--channel",
+                    "wechat",
+                    "--date",
+                    "2024-11-23",
+                ])
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped())
                 .spawn()
                 .unwrap()
         })
         .collect();
-    let outs: Vec<Output> = children.into_iter().map(|c| c.wait_with_output().unwrap()).collect();
+    let outs: Vec<Output> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
     let ok = outs.iter().filter(|o| o.status.success()).count();
     assert_eq!(ok, 1, "exactly one payment");
     for o in outs.iter().filter(|o| !o.status.success()) {
         let err = String::from_utf8_lossy(&o.stderr);
-        assert!(err.contains("重复缴费") && err.contains("duplicate"), "{err}");
+        assert!(
+            err.contains("重复缴费") && err.contains("duplicate"),
+            "{err}"
+        );
         assert!(!err.contains("locked") && !err.contains("busy"), "{err}");
     }
     assert!(run(&db, &["check"]).status.success());
@@ -141,18 +220,67 @@ fn eight_clerks_one_payment() {
 fn pay_refusals_name_the_reason() {
     let dir = TempDir::new().unwrap();
     let db = dir.path().join("pay.db");
-    assert!(run(&db, &["demo", "--residents", "1500", "--seed", "5"]).status.success());
+    assert!(
+        run(&db, &["demo", "--residents", "1500", "--seed", "5"])
+            .status
+            .success()
+    );
     let c = rusqlite::Connection::open(&db).unwrap();
     let dead: String = c
-        .query_row("SELECT id_number FROM residents WHERE deceased_on IS NOT NULL LIMIT 1", [], |r| r.get(0))
+        .query_row(
+            "SELECT id_number FROM residents WHERE deceased_on IS NOT NULL LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     drop(c);
-    let out = run(&db, &["pay", "--id", &dead, "--year", "2025", "--insurance", "medical", "--channel", "bank", "--date", "2024-11-23"]);
+    let out = run(
+        &db,
+        &[
+            "pay",
+            "--id",
+            &dead,
+            "--year",
+            "2025",
+            "--insurance",
+            "medical",
+            "--channel",
+            "bank",
+            "--date",
+            "2024-11-23",
+        ],
+    );
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("死亡"));
-    let out = run(&db, &["pay", "--id", "370406199001011234", "--year", "2025", "--insurance", "medical", "--channel", "bank"]);
+    let out = run(
+        &db,
+        &[
+            "pay",
+            "--id",
+            "370406199001011234",
+            "--year",
+            "2025",
+            "--insurance",
+            "medical",
+            "--channel",
+            "bank",
+        ],
+    );
     assert!(!out.status.success());
-    let out = run(&db, &["pay", "--id", &dead, "--year", "2025", "--insurance", "dental", "--channel", "bank"]);
+    let out = run(
+        &db,
+        &[
+            "pay",
+            "--id",
+            &dead,
+            "--year",
+            "2025",
+            "--insurance",
+            "dental",
+            "--channel",
+            "bank",
+        ],
+    );
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown insurance"));
 }

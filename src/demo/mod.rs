@@ -202,7 +202,9 @@ pub fn build(path: &Path, opts: &DemoOptions, user: &str) -> Result<DemoSummary>
             let mut left = ctx.opts.residents;
             while left > 0 {
                 let n = left.min(2000);
-                let batch: Vec<Gen> = (0..n).map(|_| ctx.generate(&mut rng, &mut used_ids)).collect();
+                let batch: Vec<Gen> = (0..n)
+                    .map(|_| ctx.generate(&mut rng, &mut used_ids))
+                    .collect();
                 left -= n;
                 if tx.send(batch).is_err() {
                     return;
@@ -310,7 +312,12 @@ struct GenPayment {
     paid_on: NaiveDate,
 }
 
-const DISABILITY: [Group; 4] = [Group::Disabled1, Group::Disabled2, Group::Disabled3, Group::Disabled4];
+const DISABILITY: [Group; 4] = [
+    Group::Disabled1,
+    Group::Disabled2,
+    Group::Disabled3,
+    Group::Disabled4,
+];
 
 impl Ctx<'_> {
     fn generate(&self, rng: &mut ChaCha8Rng, used_ids: &mut HashSet<String>) -> Gen {
@@ -341,10 +348,15 @@ impl Ctx<'_> {
             || (19..=22).contains(&real_age) && rng.random_bool(0.4);
         let employee = (20..=59).contains(&real_age) && rng.random_bool(0.12);
         let deceased_on = (real_age > 60 && rng.random_bool(0.01)).then(|| {
-            window.start + Duration::days(rng.random_range(0..(last_day - window.start).num_days().max(1)))
+            window.start
+                + Duration::days(rng.random_range(0..(last_day - window.start).num_days().max(1)))
         });
         let phone = rng.random_bool(0.75).then(|| {
-            format!("1{}{:09}", [3, 5, 8][rng.random_range(0..3)], rng.random_range(0..1_000_000_000u64))
+            format!(
+                "1{}{:09}",
+                [3, 5, 8][rng.random_range(0..3)],
+                rng.random_range(0..1_000_000_000u64)
+            )
         });
         let mut groups: Vec<Group> = Vec::new();
         for (g, rate) in GROUP_RATES {
@@ -377,7 +389,11 @@ impl Ctx<'_> {
             name,
             birth,
             village_id,
-            residence: if rng.random_bool(0.02) { "permit" } else { "hukou" },
+            residence: if rng.random_bool(0.02) {
+                "permit"
+            } else {
+                "hukou"
+            },
             phone,
             employee,
             student,
@@ -459,8 +475,18 @@ impl Ctx<'_> {
             let a = &self.agents[vi];
             a[rng.random_range(0..a.len())]
         });
-        let receipt = (channel == "cash").then(|| format!("{:08}", rng.random_range(0..100_000_000u32)));
-        Some(GenPayment { person_fen, government_fen, tier_fen, channel, office, receipt, agent_id, paid_on: when })
+        let receipt =
+            (channel == "cash").then(|| format!("{:08}", rng.random_range(0..100_000_000u32)));
+        Some(GenPayment {
+            person_fen,
+            government_fen,
+            tier_fen,
+            channel,
+            office,
+            receipt,
+            agent_id,
+            paid_on: when,
+        })
     }
 }
 

@@ -92,7 +92,9 @@ impl Bulk {
         conn.execute_batch(schema::DROP_PROGRESS_TRIGGERS)?;
         conn.execute_batch("BEGIN")?;
         let indexes: Vec<(String, String)> = conn
-            .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")?
+            .prepare(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
+            )?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         for (name, _) in &indexes {
@@ -184,8 +186,12 @@ impl Bulk {
         const CHUNK: usize = 250;
         {
             let values = vec!["(?, ?)"; CHUNK].join(", ");
-            let mut many = self.conn.prepare(&format!("INSERT INTO search_keys (key, resident_id) VALUES {values}"))?;
-            let mut one = self.conn.prepare("INSERT INTO search_keys (key, resident_id) VALUES (?1, ?2)")?;
+            let mut many = self.conn.prepare(&format!(
+                "INSERT INTO search_keys (key, resident_id) VALUES {values}"
+            ))?;
+            let mut one = self
+                .conn
+                .prepare("INSERT INTO search_keys (key, resident_id) VALUES (?1, ?2)")?;
             let mut chunks = keys.chunks_exact(CHUNK);
             for chunk in &mut chunks {
                 let mut p: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(CHUNK * 2);
@@ -213,8 +219,16 @@ impl Bulk {
         }
         self.conn.execute_batch(schema::PROGRESS_TRIGGERS)?;
         meta::set(&self.conn, "demo", "1")?;
-        audit::record(&self.conn, &self.user, "build-demo", "database", None, detail)?;
-        self.conn.execute_batch("COMMIT; PRAGMA analysis_limit = 1000; ANALYZE;")?;
+        audit::record(
+            &self.conn,
+            &self.user,
+            "build-demo",
+            "database",
+            None,
+            detail,
+        )?;
+        self.conn
+            .execute_batch("COMMIT; PRAGMA analysis_limit = 1000; ANALYZE;")?;
         self.conn.execute_batch("PRAGMA journal_mode = WAL;")?;
         Ok(())
     }
@@ -269,7 +283,10 @@ impl Statements<'_> {
         village_id: i64,
         paid: bool,
     ) -> Result<()> {
-        let c = self.counters.entry((year, village_id, e.measure.clone(), e.status)).or_default();
+        let c = self
+            .counters
+            .entry((year, village_id, e.measure.clone(), e.status))
+            .or_default();
         c.0 += 1;
         c.1 += i64::from(paid);
         self.roster.execute(params![

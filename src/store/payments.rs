@@ -285,6 +285,9 @@ pub fn record_in(
     })
 }
 
+/// resident, year, insurance, kind, person fen, government fen, tier fen, channel
+type PaymentCore = (i64, i32, String, String, i64, i64, Option<i64>, String);
+
 /// Reverse (冲正) or refund (退费) a payment: a new row with negative amounts
 /// pointing at the original, which stays. The payment no longer counts.
 pub fn undo_in(
@@ -298,7 +301,7 @@ pub fn undo_in(
     if reason.trim().is_empty() {
         return Err(StoreError::refused("请填写原因", "a reason is required"));
     }
-    let row: Option<(i64, i32, String, String, i64, i64, Option<i64>, String)> = tx
+    let row: Option<PaymentCore> = tx
         .query_row(
             "SELECT resident_id, year, insurance, kind, person_fen, government_fen, tier_fen, channel FROM payments WHERE id = ?1",
             [payment_id],
