@@ -232,7 +232,13 @@ pub fn build(path: &Path, opts: &DemoOptions, user: &str) -> Result<DemoSummary>
                     st.membership(rid, grp.code(), office, "2024-01-01")?;
                 }
                 for (e, pay) in &g.roster {
-                    st.roster(policy.year, e, rid, g.village_id, pay.is_some())?;
+                    st.roster(
+                        policy.year,
+                        e,
+                        rid,
+                        g.village_id,
+                        pay.as_ref().map(|p| p.paid_on),
+                    )?;
                     summary.roster_rows += 1;
                     if let Some(p) = pay {
                         st.payment(

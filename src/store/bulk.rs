@@ -46,6 +46,8 @@ pub struct Bulk {
 
 /// Progress counters gathered during the load: (year, village, measure, status) → (n, paid).
 pub type Counters = BTreeMap<(i32, i64, String, &'static str), (i64, i64)>;
+/// Paid per day: (year, village, measure, status, day) → paid.
+pub type DayCounters = BTreeMap<(i32, i64, String, &'static str, NaiveDate), i64>;
 
 impl Bulk {
     /// Create `path` anew (an existing file is replaced only when it is a
@@ -152,6 +154,7 @@ impl Bulk {
         Ok(Statements {
             conn: &self.conn,
             counters: Counters::new(),
+            days: DayCounters::new(),
             resident: self.conn.prepare(
                 "INSERT INTO residents (id_number, name, sex, birth_date, village_id, residence, phone,
                                         employee_insured, student, deceased_on)
@@ -179,7 +182,8 @@ impl Bulk {
     }
 
     /// Write search keys and counters, rebuild indexes, switch to WAL, commit.
-    pub fn finish(mut self, counters: Counters, detail: &str) -> Result<()> {
+    pub fn finish(mut self, counters: (Counters, DayCounters), detail: &str) -> Result<()> {
+        let (counters, days) = counters;
         let mut keys = std::mem::take(&mut self.keys);
         keys.sort_unstable();
         keys.dedup();
@@ -214,6 +218,21 @@ impl Bulk {
                 st.execute(params![year, village, measure, status, n, paid])?;
             }
         }
+        {
+            let mut st = self.conn.prepare(
+                "INSERT INTO progress_paid_days (year, village_id, measure, status, day, paid) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for ((year, village, measure, status, day), paid) in &days {
+                st.execute(params![
+                    year,
+                    village,
+                    measure,
+                    status,
+                    day.to_string(),
+                    paid
+                ])?;
+            }
+        }
         for sql in std::mem::take(&mut self.indexes) {
             self.conn.execute_batch(&sql)?;
         }
@@ -238,6 +257,7 @@ impl Bulk {
 pub struct Statements<'c> {
     conn: &'c Connection,
     counters: Counters,
+    days: DayCounters,
     resident: Statement<'c>,
     membership: Statement<'c>,
     roster: Statement<'c>,
@@ -274,21 +294,27 @@ impl Statements<'_> {
         Ok(())
     }
 
-    /// A roster row; `paid` tells whether a payment for it follows.
+    /// A roster row; `paid` tells the day of the payment that follows, if any.
     pub fn roster(
         &mut self,
         year: i32,
         e: &crate::store::roster::RosterEntry,
         resident_id: i64,
         village_id: i64,
-        paid: bool,
+        paid: Option<NaiveDate>,
     ) -> Result<()> {
         let c = self
             .counters
             .entry((year, village_id, e.measure.clone(), e.status))
             .or_default();
         c.0 += 1;
-        c.1 += i64::from(paid);
+        c.1 += i64::from(paid.is_some());
+        if let Some(day) = paid {
+            *self
+                .days
+                .entry((year, village_id, e.measure.clone(), e.status, day))
+                .or_default() += 1;
+        }
         self.roster.execute(params![
             year,
             e.insurance,
@@ -304,8 +330,11 @@ impl Statements<'_> {
         Ok(())
     }
 
-    pub fn take_counters(&mut self) -> Counters {
-        std::mem::take(&mut self.counters)
+    pub fn take_counters(&mut self) -> (Counters, DayCounters) {
+        (
+            std::mem::take(&mut self.counters),
+            std::mem::take(&mut self.days),
+        )
     }
 
     pub fn payment(&mut self, p: &BulkPayment, recorded_at: &str) -> Result<i64> {

@@ -65,6 +65,18 @@ const INVARIANTS: &[(&str, &str, &str)] = &[
         "进度计数与清册不符 / progress counters disagree with the roster",
     ),
     (
+        "progress-days",
+        "SELECT coalesce(a.village_id, b.village_id) || '/' || coalesce(a.day, b.day)
+           FROM (SELECT r.year, r.village_id, r.measure, r.status, pay.paid_on AS day, count(*) paid
+                   FROM roster r JOIN paid x ON x.year = r.year AND x.insurance = r.insurance AND x.resident_id = r.resident_id
+                   JOIN payments pay ON pay.id = x.payment_id
+                  GROUP BY 1, 2, 3, 4, 5) a
+           FULL JOIN (SELECT * FROM progress_paid_days WHERE paid <> 0) b
+             ON a.year = b.year AND a.village_id = b.village_id AND a.measure = b.measure AND a.status = b.status AND a.day = b.day
+          WHERE a.paid IS NOT b.paid LIMIT 20",
+        "按日进度计数与缴费记录不符 / daily progress counters disagree with the payments",
+    ),
+    (
         "roster-village",
         "SELECT r.resident_id FROM roster r JOIN residents x ON x.id = r.resident_id WHERE r.village_id <> x.village_id LIMIT 20",
         "清册中的村居与居民登记不符 / roster village differs from the registry",

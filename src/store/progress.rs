@@ -46,7 +46,7 @@ fn add_measures(into: &mut Measures, from: &Measures) {
 
 impl Store {
     /// Counts per village and measure. When `as_of` is before the newest
-    /// payment, payments after it are left out (a slower, exact recount).
+    /// payment, payments after it are left out (summed from the daily counters).
     fn village_counts(&self, year: i32, as_of: NaiveDate) -> Result<HashMap<i64, Measures>> {
         let newest: Option<String> = self.conn().query_row(
             "SELECT max(paid_on) FROM payments WHERE year = ?1",
@@ -58,13 +58,11 @@ impl Store {
         let sql = if exact_counters {
             "SELECT village_id, measure, status, n, paid FROM progress_counts WHERE year = ?1 AND ?2 = ?2"
         } else {
-            "SELECT r.village_id, r.measure, r.status, count(*),
-                    count(CASE WHEN p.paid_on <= ?2 THEN 1 END)
-               FROM roster r
-               LEFT JOIN paid x ON x.year = r.year AND x.insurance = r.insurance AND x.resident_id = r.resident_id
-               LEFT JOIN payments p ON p.id = x.payment_id
-              WHERE r.year = ?1
-              GROUP BY r.village_id, r.measure, r.status"
+            "SELECT c.village_id, c.measure, c.status, c.n,
+                    coalesce((SELECT sum(d.paid) FROM progress_paid_days d
+                               WHERE d.year = c.year AND d.village_id = c.village_id AND d.measure = c.measure
+                                 AND d.status = c.status AND d.day <= ?2), 0)
+               FROM progress_counts c WHERE c.year = ?1"
         };
         let mut out: HashMap<i64, Measures> = HashMap::new();
         let mut st = self.conn().prepare_cached(sql)?;

@@ -171,6 +171,17 @@ CREATE TABLE progress_counts (
     PRIMARY KEY (year, village_id, measure, status)
 ) WITHOUT ROWID;
 
+-- Payments in force per day of payment, for progress as of a past date.
+CREATE TABLE progress_paid_days (
+    year       INTEGER NOT NULL,
+    village_id INTEGER NOT NULL,
+    measure    TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    day        TEXT NOT NULL,
+    paid       INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (year, village_id, measure, status, day)
+) WITHOUT ROWID;
+
 -- Search keys: name suffixes, pinyin initials and full pinyin (every reading),
 -- reversed ID number ('~' prefix) for tail search. Prefix search on one B-tree.
 CREATE TABLE search_keys (
@@ -203,6 +214,11 @@ CREATE INDEX audit_entity ON audit(entity, entity_id);
 /// Created by migration; bulk loaders drop and recreate them around a load.
 pub const PROGRESS_TRIGGERS: &str = r#"
 CREATE TRIGGER IF NOT EXISTS roster_ins AFTER INSERT ON roster BEGIN
+    INSERT INTO progress_paid_days (year, village_id, measure, status, day, paid)
+    SELECT NEW.year, NEW.village_id, NEW.measure, NEW.status, pay.paid_on, 1
+      FROM paid p JOIN payments pay ON pay.id = p.payment_id
+     WHERE p.year = NEW.year AND p.insurance = NEW.insurance AND p.resident_id = NEW.resident_id
+    ON CONFLICT (year, village_id, measure, status, day) DO UPDATE SET paid = paid + 1;
     INSERT INTO progress_counts (year, village_id, measure, status, n, paid)
     VALUES (NEW.year, NEW.village_id, NEW.measure, NEW.status, 1,
             EXISTS (SELECT 1 FROM paid p WHERE p.year = NEW.year AND p.insurance = NEW.insurance
@@ -211,6 +227,10 @@ CREATE TRIGGER IF NOT EXISTS roster_ins AFTER INSERT ON roster BEGIN
         SET n = n + 1, paid = paid + excluded.paid;
 END;
 CREATE TRIGGER IF NOT EXISTS roster_del AFTER DELETE ON roster BEGIN
+    UPDATE progress_paid_days SET paid = paid - 1
+     WHERE year = OLD.year AND village_id = OLD.village_id AND measure = OLD.measure AND status = OLD.status
+       AND day = (SELECT pay.paid_on FROM paid p JOIN payments pay ON pay.id = p.payment_id
+                   WHERE p.year = OLD.year AND p.insurance = OLD.insurance AND p.resident_id = OLD.resident_id);
     UPDATE progress_counts
        SET n = n - 1,
            paid = paid - EXISTS (SELECT 1 FROM paid p WHERE p.year = OLD.year AND p.insurance = OLD.insurance
@@ -218,6 +238,15 @@ CREATE TRIGGER IF NOT EXISTS roster_del AFTER DELETE ON roster BEGIN
      WHERE year = OLD.year AND village_id = OLD.village_id AND measure = OLD.measure AND status = OLD.status;
 END;
 CREATE TRIGGER IF NOT EXISTS roster_upd AFTER UPDATE OF village_id, measure, status ON roster BEGIN
+    UPDATE progress_paid_days SET paid = paid - 1
+     WHERE year = OLD.year AND village_id = OLD.village_id AND measure = OLD.measure AND status = OLD.status
+       AND day = (SELECT pay.paid_on FROM paid p JOIN payments pay ON pay.id = p.payment_id
+                   WHERE p.year = OLD.year AND p.insurance = OLD.insurance AND p.resident_id = OLD.resident_id);
+    INSERT INTO progress_paid_days (year, village_id, measure, status, day, paid)
+    SELECT NEW.year, NEW.village_id, NEW.measure, NEW.status, pay.paid_on, 1
+      FROM paid p JOIN payments pay ON pay.id = p.payment_id
+     WHERE p.year = NEW.year AND p.insurance = NEW.insurance AND p.resident_id = NEW.resident_id
+    ON CONFLICT (year, village_id, measure, status, day) DO UPDATE SET paid = paid + 1;
     UPDATE progress_counts
        SET n = n - 1,
            paid = paid - EXISTS (SELECT 1 FROM paid p WHERE p.year = OLD.year AND p.insurance = OLD.insurance
@@ -231,12 +260,20 @@ CREATE TRIGGER IF NOT EXISTS roster_upd AFTER UPDATE OF village_id, measure, sta
         SET n = n + 1, paid = paid + excluded.paid;
 END;
 CREATE TRIGGER IF NOT EXISTS paid_ins AFTER INSERT ON paid BEGIN
+    INSERT INTO progress_paid_days (year, village_id, measure, status, day, paid)
+    SELECT r.year, r.village_id, r.measure, r.status, (SELECT paid_on FROM payments WHERE id = NEW.payment_id), 1
+      FROM roster r WHERE r.year = NEW.year AND r.insurance = NEW.insurance AND r.resident_id = NEW.resident_id
+    ON CONFLICT (year, village_id, measure, status, day) DO UPDATE SET paid = paid + 1;
     UPDATE progress_counts SET paid = paid + 1
      WHERE (year, village_id, measure, status) =
            (SELECT r.year, r.village_id, r.measure, r.status FROM roster r
              WHERE r.year = NEW.year AND r.insurance = NEW.insurance AND r.resident_id = NEW.resident_id);
 END;
 CREATE TRIGGER IF NOT EXISTS paid_del AFTER DELETE ON paid BEGIN
+    UPDATE progress_paid_days SET paid = paid - 1
+     WHERE (year, village_id, measure, status, day) =
+           (SELECT r.year, r.village_id, r.measure, r.status, (SELECT paid_on FROM payments WHERE id = OLD.payment_id)
+              FROM roster r WHERE r.year = OLD.year AND r.insurance = OLD.insurance AND r.resident_id = OLD.resident_id);
     UPDATE progress_counts SET paid = paid - 1
      WHERE (year, village_id, measure, status) =
            (SELECT r.year, r.village_id, r.measure, r.status FROM roster r
@@ -258,9 +295,15 @@ DROP TRIGGER IF EXISTS paid_ins;
 DROP TRIGGER IF EXISTS paid_del;
 "#;
 
-/// Recount `progress_counts` from `roster` and `paid` (after a bulk load,
-/// and what `check` compares against).
+/// Recount `progress_counts` and `progress_paid_days` from `roster` and `paid`.
 pub const RECOUNT_PROGRESS: &str = r#"
+DELETE FROM progress_paid_days;
+INSERT INTO progress_paid_days (year, village_id, measure, status, day, paid)
+SELECT r.year, r.village_id, r.measure, r.status, pay.paid_on, count(*)
+  FROM roster r
+  JOIN paid p ON p.year = r.year AND p.insurance = r.insurance AND p.resident_id = r.resident_id
+  JOIN payments pay ON pay.id = p.payment_id
+ GROUP BY 1, 2, 3, 4, 5;
 DELETE FROM progress_counts;
 INSERT INTO progress_counts (year, village_id, measure, status, n, paid)
 SELECT r.year, r.village_id, r.measure, r.status, count(*), count(p.payment_id)
