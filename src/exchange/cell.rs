@@ -164,7 +164,7 @@ pub fn parse_date_cell(text: &str) -> Option<NaiveDate> {
     let s = normalize_text(text);
     // Drop a time part.
     let date_part = s
-        .split(|c: char| c == ' ' || c == 'T')
+        .split([' ', 'T'])
         .next()
         .unwrap_or("")
         .trim();

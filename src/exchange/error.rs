@@ -56,7 +56,11 @@ pub enum ReadError {
         available: Vec<String>,
     },
 
-    #[error("文件中没有数据（工作表：{}） / the file holds no data (sheets: {})", list(.sheets), list(.sheets))]
+    #[error(
+        "文件中没有数据{} / the file holds no data{}",
+        sheets_zh(.sheets),
+        sheets_en(.sheets)
+    )]
     Empty { sheets: Vec<String> },
 
     #[error(
@@ -105,6 +109,22 @@ fn list(items: &[String]) -> String {
             .map(|s| format!("“{s}”"))
             .collect::<Vec<_>>()
             .join("、")
+    }
+}
+
+fn sheets_zh(sheets: &[String]) -> String {
+    if sheets.is_empty() {
+        String::new()
+    } else {
+        format!("（工作表：{}）", list(sheets))
+    }
+}
+
+fn sheets_en(sheets: &[String]) -> String {
+    if sheets.is_empty() {
+        String::new()
+    } else {
+        format!(" (sheets: {})", list(sheets))
     }
 }
 

@@ -47,6 +47,7 @@
 //! - **Errors** ([`ReadError`]) read "中文 / English" and name the line where
 //!   there is one. No input makes the reader panic.
 
+mod biff;
 pub mod cell;
 mod encoding;
 mod error;

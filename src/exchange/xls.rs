@@ -4,7 +4,7 @@
 use super::format::Format;
 use super::table::{Opened, Source};
 use super::workbook::{MAX_COLUMNS, guard, resolve_sheet};
-use super::{Encoding, ReadError, ReadOptions, Row, cell};
+use super::{Encoding, ReadError, ReadOptions, Row, biff, cell};
 use calamine::{Data, Range, Reader, SheetVisible, Xls, XlsOptions};
 use std::fs::File;
 use std::io::BufReader;
@@ -13,6 +13,7 @@ use std::path::Path;
 type Book = Xls<BufReader<File>>;
 
 pub(crate) fn open(path: &Path, options: &ReadOptions) -> Result<Opened, ReadError> {
+    guard(None, || biff::check(path))??;
     let file = File::open(path).map_err(|e| ReadError::io(path, e))?;
     // Old files written by Chinese systems sometimes lack their code page;
     // `--encoding gbk` supplies it.
