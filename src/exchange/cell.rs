@@ -163,11 +163,7 @@ pub fn format_iso_datetime(s: &str) -> String {
 pub fn parse_date_cell(text: &str) -> Option<NaiveDate> {
     let s = normalize_text(text);
     // Drop a time part.
-    let date_part = s
-        .split([' ', 'T'])
-        .next()
-        .unwrap_or("")
-        .trim();
+    let date_part = s.split([' ', 'T']).next().unwrap_or("").trim();
     let date_part = date_part
         .strip_suffix('日')
         .or_else(|| date_part.strip_suffix('号'))

@@ -478,6 +478,14 @@ impl Header {
         }
     }
 
+    /// Whether a data row repeats the header, as exports split into pages do:
+    /// every recognised column holds its own title.
+    pub fn is_repeat(&self, row: &Row) -> bool {
+        let mut recognised = self.columns.iter().filter(|c| c.field.is_some()).peekable();
+        recognised.peek().is_some()
+            && recognised.all(|c| normalize_header(row.cell(c.index)) == normalize_header(&c.title))
+    }
+
     /// Check that every field has a column; the error names the missing ones
     /// and lists the titles that were found.
     pub fn require(&self, fields: &[Field]) -> Result<(), ReadError> {
@@ -658,6 +666,11 @@ mod tests {
         assert_eq!(h.get(&r, Field::Phone), None);
         assert_eq!(h.get(&r, Field::Village), None);
         assert!(h.require(&[Field::Name, Field::IdNumber]).is_ok());
+        assert!(h.is_repeat(&row(
+            40,
+            &["序号", "姓 名", "身份证号码", "联系电话", "手机号"]
+        )));
+        assert!(!h.is_repeat(&r));
         let e = h
             .require(&[Field::IdNumber, Field::Village, Field::DeathDate])
             .unwrap_err()

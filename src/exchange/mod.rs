@@ -27,7 +27,8 @@
 //!
 //! - **Format** is judged by content ([`Format`]): zip → xlsx, OLE → xls,
 //!   `<html`/`<table` → HTML, else delimited text (tab, comma or semicolon,
-//!   sniffed; the full-width `，` is text). Excel 2003 XML is refused clearly.
+//!   sniffed; the full-width `，` is text). Excel 2003 XML and
+//!   password-protected workbooks are refused clearly.
 //! - **Encoding** of text: byte-order mark → `ReadOptions::encoding` → HTML
 //!   `<meta charset>` → UTF-16 by its zero bytes → strict UTF-8 → GB18030 (GBK).
 //!   Undecodable bytes and files mixing UTF-8 with GBK are errors naming the
@@ -43,7 +44,8 @@
 //! - **Header** ([`Header`]): the row among the first [`HEADER_SCAN_ROWS`] that
 //!   names the most [`Field`]s, by the built-in titles ([`Field::synonyms`]) or
 //!   the clerk's `--map` ([`Mapping`]), which wins. Unknown columns are kept
-//!   and listed by [`Header::unknown`].
+//!   and listed by [`Header::unknown`]; [`Header::is_repeat`] spots a header
+//!   repeated on a later page.
 //! - **Errors** ([`ReadError`]) read "中文 / English" and name the line where
 //!   there is one. No input makes the reader panic.
 

@@ -260,3 +260,30 @@ fn describe_rows<'a>(rows: impl Iterator<Item = &'a Row>) -> String {
     .collect::<Vec<_>>()
     .join("；")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Imports may run on a worker thread while the TUI draws progress.
+    #[test]
+    fn a_table_can_move_to_another_thread() {
+        fn send<T: Send>() {}
+        send::<Table>();
+        send::<Header>();
+        send::<ReadError>();
+    }
+
+    #[test]
+    fn rows_drop_trailing_empty_cells() {
+        let r = Row::new(
+            3,
+            vec!["a".into(), "".into(), "b".into(), "".into(), "".into()],
+        );
+        assert_eq!(r.cells, ["a", "", "b"]);
+        assert_eq!(r.cell(1), "");
+        assert_eq!(r.cell(9), "");
+        assert!(!r.is_empty());
+        assert!(Row::new(1, vec!["".into()]).is_empty());
+    }
+}
