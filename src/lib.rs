@@ -4,4 +4,5 @@
 pub mod cli;
 pub mod demo;
 pub mod domain;
+pub mod exchange;
 pub mod store;
