@@ -1,7 +1,7 @@
 //! Where things go on the screen: header, body, footer, and the linked panes
-//! (towns → residents → detail) by width — three side by side from 120
-//! columns, two at 80 (the detail takes the towns' place when focused), and
-//! only the focused one below 80.
+//! (towns → residents → detail) by width — three side by side from 140
+//! columns, two from 80 (the detail takes the towns' place when focused), and
+//! only the focused one below 80. The residents list keeps the most room.
 
 use super::keymap::Context;
 use ratatui::layout::Rect;
@@ -92,6 +92,7 @@ impl Panes {
     }
 }
 
+const THREE_PANES: u16 = 140;
 const TOWNS_COLS: u16 = 30;
 const TOWNS_COLS_NARROW: u16 = 26;
 const DETAIL_COLS: u16 = 44;
@@ -112,7 +113,7 @@ pub fn panes(body: Rect, focus: Pane) -> Panes {
             },
         )
     };
-    if body.width >= 120 {
+    if body.width >= THREE_PANES {
         let (towns, rest) = split(TOWNS_COLS);
         let residents = Rect {
             width: rest.width - DETAIL_COLS,
@@ -169,10 +170,15 @@ mod tests {
 
     #[test]
     fn panes_by_width() {
-        let wide = panes(Rect::new(0, 3, 120, 36), Pane::Towns);
+        let wide = panes(Rect::new(0, 3, 160, 36), Pane::Towns);
         assert_eq!(wide.towns.unwrap().width, 30);
-        assert_eq!(wide.residents.unwrap(), Rect::new(30, 3, 46, 36));
-        assert_eq!(wide.detail.unwrap(), Rect::new(76, 3, 44, 36));
+        assert_eq!(wide.residents.unwrap(), Rect::new(30, 3, 86, 36));
+        assert_eq!(wide.detail.unwrap(), Rect::new(116, 3, 44, 36));
+
+        let big = panes(Rect::new(0, 3, 120, 36), Pane::Residents);
+        assert_eq!(big.towns.unwrap().width, 26);
+        assert_eq!(big.residents.unwrap().width, 94);
+        assert_eq!(big.detail, None);
 
         let ssh = Rect::new(0, 3, 80, 20);
         let p = panes(ssh, Pane::Residents);

@@ -74,6 +74,9 @@ pub enum Pace {
     Met,
 }
 
+/// The longest bar: longer ones push the target too far from the rate.
+const BAR_MAX: usize = 40;
+
 /// Points below the expected rate still counted as "behind" rather than "far behind".
 const BEHIND_MARGIN: u32 = 100;
 
@@ -179,7 +182,7 @@ impl<'a> GaugeLine<'a> {
         let fixed = text::width(&label) + 1 + 6 + 1 + text::width(&target) + 1 + 2;
         let caps = text::width(sym.gauge_left) + text::width(sym.gauge_right);
         let mut spans = vec![Span::raw(label), Span::raw(" "), Span::styled(pct, tone)];
-        let bar = cols.saturating_sub(fixed + 1 + caps);
+        let bar = cols.saturating_sub(fixed + 1 + caps).min(BAR_MAX);
         if bar >= 4 {
             let rate = self.spec.rate.unwrap_or(Rate::ZERO).0.min(1000) as usize;
             let filled = rate * bar / 1000;

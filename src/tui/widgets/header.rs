@@ -1,6 +1,6 @@
 //! The header: one bar with the year, as-of date, phase and day of the
-//! window, then the district (or town) gauges, two per line at 80 columns and
-//! three at 120.
+//! window, then the district (or town) gauges, one per line at 80 columns and
+//! two at 120.
 
 use super::gauge::{GaugeLine, GaugeSpec, Rate};
 use super::text;
@@ -13,8 +13,8 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-/// Columns one gauge wants; the header fits as many per line as it can.
-pub const GAUGE_COLS: u16 = 40;
+/// Columns one gauge wants: one per line at 80 columns, two at 120.
+pub const GAUGE_COLS: u16 = 60;
 
 /// What the header shows, prepared by the caller from the policy year and store.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,6 +1,7 @@
 //! The help overlay, generated from the live keymap: one section per context,
-//! each action with every key bound to it. Sections flow into as many columns
-//! as fit; what does not fit scrolls.
+//! each action with every key bound to it. Sections flow top to bottom into
+//! columns, as many side by side as fit; scrolling moves by whole columns, so
+//! the text always reads in order.
 
 use super::popup;
 use super::text::{self, Align};
@@ -12,7 +13,7 @@ use crate::tui::theme::Tone;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Widget};
+use ratatui::widgets::Widget;
 use strum::IntoEnumIterator;
 
 const KEYS_MAX: usize = 14;
@@ -33,9 +34,9 @@ impl<'a> Help<'a> {
         Help { ctx, scroll: 0 }
     }
 
-    /// First row shown (clamped when drawn; see [`Help::max_scroll`]).
-    pub fn scroll(mut self, rows: usize) -> Self {
-        self.scroll = rows;
+    /// First column shown (clamped when drawn; see [`Help::max_scroll`]).
+    pub fn scroll(mut self, columns: usize) -> Self {
+        self.scroll = columns;
         self
     }
 
@@ -62,8 +63,8 @@ impl<'a> Help<'a> {
         items
     }
 
-    fn grid(&self, items: &[Item], inner: Rect) -> (usize, usize, usize) {
-        let keys_w = items
+    fn keys_width(items: &[Item]) -> usize {
+        items
             .iter()
             .filter_map(|i| match i {
                 Item::Entry(k, _) => Some(text::width(k)),
@@ -71,27 +72,51 @@ impl<'a> Help<'a> {
             })
             .max()
             .unwrap_or(0)
-            .min(KEYS_MAX);
-        let col_w = keys_w + 1 + DESC_MAX + 2;
-        let ncols = (usize::from(inner.width) / col_w).max(1);
-        let rows = items.len().div_ceil(ncols);
-        (keys_w, ncols, rows)
+            .min(KEYS_MAX)
     }
 
-    fn area(area: Rect) -> Rect {
-        popup(
-            area,
-            area.width.saturating_sub(4).min(120),
-            area.height.saturating_sub(2),
-        )
+    /// Items flowed top to bottom into columns of `height` rows. A section
+    /// title never ends a column, and a column never starts with a spacer.
+    fn flow(items: &[Item], height: usize) -> Vec<Vec<&Item>> {
+        let mut columns: Vec<Vec<&Item>> = vec![Vec::new()];
+        for item in items {
+            let column = columns.last_mut().expect("never empty");
+            let spacer = matches!(item, Item::Heading(""));
+            let heading = matches!(item, Item::Heading(t) if !t.is_empty());
+            if column.is_empty() && spacer {
+                continue;
+            }
+            if column.len() >= height || (heading && column.len() + 1 >= height) {
+                if spacer {
+                    columns.push(Vec::new());
+                    continue;
+                }
+                columns.push(Vec::new());
+            }
+            columns.last_mut().expect("never empty").push(item);
+        }
+        columns
     }
 
-    /// The largest useful scroll for a screen of this size.
+    /// The popup, its column count and the flowed columns for a screen.
+    fn grid<'i>(&self, items: &'i [Item], screen: Rect) -> (Rect, usize, Vec<Vec<&'i Item>>) {
+        let width = screen.width.saturating_sub(4).min(120);
+        let max_height = usize::from(screen.height.saturating_sub(4)).max(1);
+        let col_w = Self::keys_width(items) + 1 + DESC_MAX + 2;
+        let ncols = (usize::from(width.saturating_sub(2)) / col_w).max(1);
+        // the shortest popup that shows everything, else the tallest one
+        let height = (1..=max_height)
+            .find(|&h| Self::flow(items, h).len() <= ncols)
+            .unwrap_or(max_height);
+        let area = popup(screen, width, height as u16 + 2);
+        (area, ncols, Self::flow(items, height))
+    }
+
+    /// The largest useful scroll (in columns) for a screen of this size.
     pub fn max_scroll(&self, screen: Rect) -> usize {
-        let inner = Self::area(screen).inner(ratatui::layout::Margin::new(1, 1));
         let items = self.items();
-        let (_, _, rows) = self.grid(&items, inner);
-        rows.saturating_sub(usize::from(inner.height))
+        let (_, ncols, columns) = self.grid(&items, screen);
+        columns.len().saturating_sub(ncols)
     }
 
     fn footer(&self) -> String {
@@ -115,8 +140,9 @@ impl<'a> Help<'a> {
 impl Widget for Help<'_> {
     fn render(self, screen: Rect, buf: &mut Buffer) {
         let theme = self.ctx.theme;
-        let area = Self::area(screen);
-        Clear.render(area, buf);
+        let items = self.items();
+        let (area, ncols, columns) = self.grid(&items, screen);
+        super::clear(area, buf);
         let title = format!(" {} ", S::HelpTitle.get(self.ctx.lang));
         let block = theme
             .block(true)
@@ -125,30 +151,26 @@ impl Widget for Help<'_> {
         let inner = block.inner(area);
         block.render(area, buf);
 
-        let items = self.items();
-        let (keys_w, ncols, rows) = self.grid(&items, inner);
-        let height = usize::from(inner.height);
-        let scroll = self.scroll.min(rows.saturating_sub(height));
+        let keys_w = Self::keys_width(&items);
+        let first = self.scroll.min(columns.len().saturating_sub(ncols));
         let col_w = usize::from(inner.width) / ncols;
         let ellipsis = theme.sym.ellipsis;
-        for (i, item) in items.iter().enumerate() {
-            let (col, row) = (i / rows, i % rows);
-            if row < scroll || row >= scroll + height {
-                continue;
+        for (n, column) in columns.iter().skip(first).take(ncols).enumerate() {
+            let x = inner.x + (n * col_w) as u16;
+            for (row, item) in column.iter().enumerate() {
+                let y = inner.y + row as u16;
+                let line = match item {
+                    Item::Heading(title) => Line::from(Span::styled(*title, theme.title())),
+                    Item::Entry(keys, desc) => Line::from(vec![
+                        Span::styled(text::fit(keys, keys_w, Align::Left, ellipsis), theme.key()),
+                        Span::raw(" "),
+                        Span::raw(desc.clone()),
+                    ]),
+                };
+                buf.set_line(x, y, &line, col_w.saturating_sub(1) as u16);
             }
-            let x = inner.x + (col * col_w) as u16;
-            let y = inner.y + (row - scroll) as u16;
-            let line = match item {
-                Item::Heading(title) => Line::from(Span::styled(*title, theme.title())),
-                Item::Entry(keys, desc) => Line::from(vec![
-                    Span::styled(text::fit(keys, keys_w, Align::Left, ellipsis), theme.key()),
-                    Span::raw(" "),
-                    Span::raw(desc.clone()),
-                ]),
-            };
-            buf.set_line(x, y, &line, col_w.saturating_sub(1) as u16);
         }
-        if scroll + height < rows {
+        if first + ncols < columns.len() {
             let x = inner.right().saturating_sub(1);
             let y = inner.bottom().saturating_sub(1);
             buf.set_string(x, y, theme.sym.more_below, theme.tone(Tone::Accent));

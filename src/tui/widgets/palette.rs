@@ -14,7 +14,7 @@ use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
-use ratatui::widgets::{Clear, Widget};
+use ratatui::widgets::Widget;
 
 const NAME_COLS: usize = 20;
 const KEY_COLS: usize = 8;
@@ -118,7 +118,7 @@ impl Widget for Palette<'_> {
         let theme = self.ctx.theme;
         let lang = self.ctx.lang;
         let area = Self::area(screen);
-        Clear.render(area, buf);
+        super::clear(area, buf);
         let title = format!(" {} ", S::PaletteTitle.get(lang));
         let block = theme
             .block(true)

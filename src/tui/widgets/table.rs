@@ -275,11 +275,9 @@ impl Widget for VirtualTable<'_> {
             let x = area.x + content;
             let track = body;
             let thumb = (track * track / self.total).max(1);
-            let top = if self.total > track {
-                self.first_row.min(self.total - track) * (track - thumb) / (self.total - track)
-            } else {
-                0
-            };
+            // rounded, so the thumb reaches the bottom exactly at the last page
+            let span = self.total - track;
+            let top = (self.first_row.min(span) * (track - thumb) + span / 2) / span;
             for i in 0..track {
                 let y = area.y + 1 + i as u16;
                 let on_thumb = (top..top + thumb).contains(&i);
@@ -311,6 +309,28 @@ mod tests {
         assert_eq!(follow(0, 3, 20, 5), 0);
         assert_eq!(follow(7, 0, 0, 5), 0);
         assert_eq!(follow(7, 0, 10, 0), 0);
+    }
+
+    #[test]
+    fn selected_row_is_reversed_and_marks_show() {
+        use ratatui::style::Modifier;
+        let theme = Theme::new(false, true);
+        let columns = [Column::flex("name", 4)];
+        let rows: Vec<TableRow> = (100..103)
+            .map(|i| TableRow::new([Span::raw(format!("r{i}"))]).marked(i == 102))
+            .collect();
+        let mut buf = Buffer::empty(Rect::new(0, 0, 10, 4));
+        VirtualTable::new(&columns, &rows, 1000, 100, &theme)
+            .selected(Some(101))
+            .marks(true)
+            .render(buf.area, &mut buf);
+        let reversed = |y: u16| buf[(3, y)].modifier.contains(Modifier::REVERSED);
+        assert!(!reversed(1));
+        assert!(reversed(2), "row 101 is on screen line 2");
+        assert_eq!(buf[(0, 3)].symbol(), "*");
+        assert_eq!(buf[(2, 2)].symbol(), "r");
+        // a scrollbar, since 1000 rows do not fit
+        assert_eq!(buf[(9, 1)].symbol(), "#");
     }
 
     #[test]
