@@ -123,7 +123,7 @@ pub fn run<B: Backend, C: Console, E: Events>(
 pub struct Tui {
     terminal: Terminal<CrosstermBackend<Stdout>>,
     stop: Arc<AtomicBool>,
-    signals: Vec<signal_hook::SigId>,
+    signals: SignalWatch,
 }
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
@@ -135,10 +135,7 @@ impl Tui {
     pub fn enter() -> io::Result<Tui> {
         install_panic_hook();
         let stop = Arc::new(AtomicBool::new(false));
-        let mut signals = Vec::new();
-        for &signal in TERMINATING {
-            signals.push(signal_hook::flag::register(signal, Arc::clone(&stop))?);
-        }
+        let signals = SignalWatch::start(Arc::clone(&stop))?;
         ACTIVE.store(true, Ordering::SeqCst);
         enable_raw_mode()?;
         let mut stdout = io::stdout();
@@ -181,20 +178,68 @@ impl Tui {
 impl Drop for Tui {
     fn drop(&mut self) {
         let _ = restore();
-        for id in self.signals.drain(..) {
+        self.signals.stop();
+    }
+}
+
+/// How long the loop has to notice a terminating signal before the process
+/// restores the terminal and exits on its own.
+const GRACE: Duration = Duration::from_secs(2);
+
+/// Terminating signals raise the stop flag. On a hung-up terminal (SSH link
+/// dropped) crossterm 0.29 can spin inside `event::poll` and never return to
+/// the loop (crossterm issue #793), so on Unix a watcher thread also exits
+/// the process if the terminal is still not restored after [`GRACE`].
+/// SQLite rolls back an unfinished transaction on the next open.
+#[cfg(unix)]
+struct SignalWatch(signal_hook::iterator::Handle);
+
+#[cfg(unix)]
+impl SignalWatch {
+    fn start(stop: Arc<AtomicBool>) -> io::Result<SignalWatch> {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
+        let handle = signals.handle();
+        std::thread::Builder::new()
+            .name("signals".into())
+            .spawn(move || {
+                if let Some(signal) = signals.forever().next() {
+                    stop.store(true, Ordering::SeqCst);
+                    std::thread::sleep(GRACE);
+                    if ACTIVE.load(Ordering::SeqCst) {
+                        let _ = restore();
+                        std::process::exit(128 + signal);
+                    }
+                }
+            })?;
+        Ok(SignalWatch(handle))
+    }
+
+    fn stop(&mut self) {
+        self.0.close();
+    }
+}
+
+#[cfg(not(unix))]
+struct SignalWatch(Vec<signal_hook::SigId>);
+
+#[cfg(not(unix))]
+impl SignalWatch {
+    fn start(stop: Arc<AtomicBool>) -> io::Result<SignalWatch> {
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        let ids = [SIGTERM, SIGINT]
+            .into_iter()
+            .map(|signal| signal_hook::flag::register(signal, Arc::clone(&stop)))
+            .collect::<io::Result<_>>()?;
+        Ok(SignalWatch(ids))
+    }
+
+    fn stop(&mut self) {
+        for id in self.0.drain(..) {
             signal_hook::low_level::unregister(id);
         }
     }
 }
-
-#[cfg(unix)]
-const TERMINATING: &[i32] = &[
-    signal_hook::consts::SIGTERM,
-    signal_hook::consts::SIGHUP,
-    signal_hook::consts::SIGINT,
-];
-#[cfg(not(unix))]
-const TERMINATING: &[i32] = &[signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT];
 
 /// Put the terminal back as it was. Safe to call more than once and from the
 /// panic hook; errors are ignored where the terminal is already gone (SIGHUP).
