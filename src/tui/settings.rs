@@ -53,3 +53,55 @@ impl Ui {
         (n > 0).then(|| fill(S::MsgKeymapProblems.get(self.lang), &[&n]))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(flatten)]
+        ui: UiArgs,
+    }
+
+    #[test]
+    fn flags_parse_and_default_to_chinese() {
+        Cli::command_for_test();
+        let cli = Cli::try_parse_from(["zhengjiao"]).unwrap();
+        assert_eq!(cli.ui.lang, Lang::Zh);
+        assert!(!cli.ui.ascii);
+        assert_eq!(cli.ui.keymap, None);
+        let cli = Cli::try_parse_from(["zhengjiao", "--lang", "en", "--ascii", "--keymap", "vim"])
+            .unwrap();
+        assert_eq!(cli.ui.lang, Lang::En);
+        assert!(cli.ui.ascii);
+        assert_eq!(cli.ui.keymap.as_deref(), Some("vim"));
+    }
+
+    #[test]
+    fn problems_notice_counts_skipped_entries() {
+        let mut keymap = Keymap::builtin();
+        let problems = keymap.apply_text(
+            "keymap.toml",
+            "[global]\nkeymap = [ { on = \"x\", run = \"nope\" } ]\n",
+        );
+        let ui = Ui {
+            lang: Lang::Zh,
+            theme: Theme::new(false, false),
+            keymap,
+            problems,
+        };
+        assert_eq!(
+            ui.problems_notice().unwrap(),
+            "键位文件有1处问题已跳过，其余键位照常"
+        );
+    }
+
+    impl Cli {
+        fn command_for_test() {
+            use clap::CommandFactory;
+            Cli::command().debug_assert();
+        }
+    }
+}
