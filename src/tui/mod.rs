@@ -40,6 +40,26 @@
 //!
 //! A view's page type is its own; the trait stays object-safe by taking the
 //! page as `Box<dyn Any + Send>` in `accept`, which the view downcasts.
+//!
+//! # Starting the console
+//!
+//! ```text
+//! // in cli: #[command(flatten)] pub ui: tui::UiArgs
+//! let ui = tui::Ui::from_args(&cli.ui);
+//! for problem in &ui.problems { eprintln!("{problem}"); }   // bilingual, file and line
+//! let mut app = App::new(ui, store);            // implements terminal::Console
+//! let mut term = tui::terminal::Tui::enter()?;  // raw mode, alt screen, panic hook, signals
+//! let ended = term.run(&mut app)?;              // Quit or Signal
+//! drop(term);                                   // terminal restored
+//! ```
+//!
+//! In `Console::on_event`, a key goes first to an open text field (palette,
+//! search): `keymap.resolve(Context::Input, key)` for Esc/Enter/arrows, else
+//! `InputState::handle_key`. Otherwise it is resolved in `Context::Overlay`
+//! (help open) or the focused pane's context, and the action is applied by
+//! the app (quit, overlays, view switching, focus) or forwarded to the view.
+//! `Event::Paste` goes to `InputState::insert_str`. Show `ui.problems_notice()`
+//! in the footer so a skipped keymap entry is not silent.
 
 pub mod action;
 pub mod key;

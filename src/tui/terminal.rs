@@ -137,21 +137,33 @@ impl Tui {
         let stop = Arc::new(AtomicBool::new(false));
         let signals = SignalWatch::start(Arc::clone(&stop))?;
         ACTIVE.store(true, Ordering::SeqCst);
-        enable_raw_mode()?;
-        let mut stdout = io::stdout();
-        execute!(
-            stdout,
-            EnterAlternateScreen,
-            EnableBracketedPaste,
-            cursor::Hide
-        )?;
-        let mut terminal = Terminal::new(CrosstermBackend::new(stdout))?;
-        terminal.clear()?;
-        Ok(Tui {
-            terminal,
-            stop,
-            signals,
-        })
+        let setup = || -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
+            enable_raw_mode()?;
+            let mut stdout = io::stdout();
+            execute!(
+                stdout,
+                EnterAlternateScreen,
+                EnableBracketedPaste,
+                cursor::Hide
+            )?;
+            let mut terminal = Terminal::new(CrosstermBackend::new(stdout))?;
+            terminal.clear()?;
+            Ok(terminal)
+        };
+        match setup() {
+            Ok(terminal) => Ok(Tui {
+                terminal,
+                stop,
+                signals,
+            }),
+            Err(e) => {
+                // half set up: put back what was done, stop watching signals
+                let _ = restore();
+                let mut signals = signals;
+                signals.stop();
+                Err(e)
+            }
+        }
     }
 
     pub fn terminal(&mut self) -> &mut Terminal<CrosstermBackend<Stdout>> {
