@@ -1,0 +1,301 @@
+//! Every text the console shows, in Chinese (default) and English.
+//!
+//! A text is a key of [`S`]; [`S::get`] picks the language. Templates hold `{}`
+//! placeholders filled in order by [`fill`]. Action descriptions live here too
+//! ([`action`]), so adding a language or fixing a word touches this file only.
+//! Texts from data (a policy year's phase names, a town's name) come with the
+//! data and are not repeated here.
+
+use super::action::Action;
+
+/// The console's language, chosen with `--lang`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
+pub enum Lang {
+    /// 中文
+    #[default]
+    Zh,
+    /// English
+    En,
+}
+
+impl Lang {
+    pub fn pick(self, zh: &'static str, en: &'static str) -> &'static str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+macro_rules! texts {
+    ($($key:ident => $zh:literal, $en:literal;)*) => {
+        /// A text key; see the table below for both languages.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::EnumIter)]
+        pub enum S { $($key),* }
+
+        impl S {
+            /// The (Chinese, English) pair.
+            pub fn pair(self) -> (&'static str, &'static str) {
+                match self { $(S::$key => ($zh, $en)),* }
+            }
+        }
+    };
+}
+
+texts! {
+    // the application
+    AppName => "征缴", "Zhengjiao";
+    AppTitle => "城乡居民养老医疗保险集中征缴", "residents' pension and medical insurance collection";
+    // header
+    HeaderYear => "{}年度", "year {}";
+    HeaderAsOf => "截至{}", "as of {}";
+    HeaderDay => "第{}天/共{}天", "day {} of {}";
+    ReadOnly => "只读", "read-only";
+    // phases (names also come with each policy year; these are the fallbacks)
+    PhaseBefore => "征缴未开始", "before the window";
+    PhaseAfter => "征缴已结束", "window closed";
+    PhasePrepare => "征缴准备阶段", "preparation";
+    PhasePay => "集中缴费阶段", "collection";
+    PhaseDeposit => "费款入库阶段", "deposit";
+    PhasePublicity => "公示阶段", "publicity";
+    // gauges
+    GaugePension => "养老", "Pension";
+    GaugePensionUpper => "养老45-59岁", "Pension 45-59";
+    GaugePensionLower => "养老16-44岁", "Pension 16-44";
+    GaugeMedical => "医保", "Medical";
+    GaugeCoverage => "参保覆盖", "Coverage";
+    GaugeTarget => "目标{}", "target {}";
+    GaugeNoData => "无数据", "no data";
+    PaceMet => "已达标", "target met";
+    PaceOnPace => "进度正常", "on pace";
+    PaceBehind => "进度落后", "behind";
+    PaceFarBehind => "严重落后", "far behind";
+    // payment status of one resident, insurance and year
+    StatusPaid => "已缴", "paid";
+    StatusDue => "未缴", "due";
+    StatusExempt => "免缴", "exempt";
+    StatusProxyPaid => "代缴", "proxy-paid";
+    StatusFlagged => "待核", "flagged";
+    // filters of the residents list
+    FilterLabel => "筛选：{}", "filter: {}";
+    FilterOutstanding => "未缴", "outstanding";
+    FilterPaid => "已缴", "paid";
+    FilterExempt => "免缴", "exempt";
+    FilterFlagged => "待核", "flagged";
+    FilterAll => "全部", "all";
+    SortLabel => "排序：{}", "sort: {}";
+    // keymap contexts (help overlay sections)
+    CtxGlobal => "全局", "Everywhere";
+    CtxTowns => "镇村列表", "Towns and villages";
+    CtxResidents => "居民列表", "Residents";
+    CtxDetail => "居民详情", "Resident detail";
+    CtxOverlay => "弹出窗口", "Pop-ups";
+    CtxInput => "输入框", "Text input";
+    // views
+    ViewMain => "总览", "Main";
+    ViewDashboard => "进度看板", "Dashboard";
+    ViewOutstanding => "未缴清单", "Outstanding";
+    ViewAudit => "操作日志", "Audit log";
+    ViewRemittance => "日报解", "Remittance";
+    // column headers
+    ColTown => "镇街", "Town";
+    ColVillage => "村居", "Village";
+    ColName => "姓名", "Name";
+    ColId => "身份证号", "ID number";
+    ColIdTail => "证件尾号", "ID tail";
+    ColAge => "年龄", "Age";
+    ColStatus => "状态", "Status";
+    ColPension => "养老", "Pension";
+    ColMedical => "医保", "Medical";
+    ColTier => "档次", "Tier";
+    ColAmount => "金额", "Amount";
+    ColPaid => "已缴", "Paid";
+    ColDue => "应缴", "Due";
+    ColProgress => "进度", "Progress";
+    ColChannel => "渠道", "Channel";
+    ColAgent => "代办员", "Agent";
+    ColDate => "日期", "Date";
+    // overlays
+    HelpTitle => "帮助", "Help";
+    HelpClose => "{} 关闭", "{} closes";
+    HelpScroll => "{}/{} 翻页", "{}/{} scroll";
+    PaletteTitle => "命令", "Commands";
+    PalettePlaceholder => "输入命令名或说明", "type a command name or description";
+    PaletteNoMatch => "没有匹配的命令", "no matching command";
+    SearchTitle => "搜索", "Search";
+    SearchPrompt => "搜索：", "Search: ";
+    SearchPlaceholder => "姓名、拼音首字母、身份证号或尾号", "name, pinyin initials, ID number or its tail";
+    Unbound => "未绑定", "unbound";
+    // messages
+    MsgLoading => "加载中…", "loading…";
+    MsgEmpty => "（无记录）", "(no records)";
+    MsgRows => "{}-{}/共{}", "{}-{} of {}";
+    MsgMarked => "已选{}条", "{} marked";
+    MsgNothingMarked => "未选中任何记录", "nothing marked";
+    MsgReadOnly => "只读：督导账号不能修改记录", "read-only: supervisors cannot change records";
+    MsgKeymapProblems => "键位文件有{}处问题已跳过，其余键位照常", "{} keymap problem(s) skipped; the other keys work";
+    MsgTooSmall => "窗口太小，至少需要{}×{}", "window too small: needs at least {}×{}";
+    // keymap problems (always shown in both languages: they are printed before the UI starts)
+    KmAt => "第{}行：", "line {}: ";
+    KmSyntax => "TOML格式错误：{}", "TOML syntax error: {}";
+    KmUnreadable => "无法读取文件：{}", "cannot read the file: {}";
+    KmUnknownContext => "未知分组“[{}]”（可用：{}）", "unknown section [{}] (known: {})";
+    KmNotAList => "[{}] 下应写 keymap = [ … ]", "[{}] should hold keymap = [ … ]";
+    KmUnknownField => "未知字段“{}”", "unknown field '{}'";
+    KmNotATable => "绑定应写成 { on = \"键\", run = \"操作\" }", "a binding is written { on = \"key\", run = \"action\" }";
+    KmMissing => "缺少“{}”", "missing '{}'";
+    KmNotAString => "“{}”应为字符串", "'{}' should be a string";
+    KmBadKey => "无法识别的按键“{}”", "unrecognised key '{}'";
+    KmUnknownAction => "未知操作“{}”", "unknown action '{}'";
+    KmDidYouMean => "（是否想写“{}”？）", " (did you mean '{}'?)";
+    KmSkipped => "已跳过", "skipped";
+}
+
+impl S {
+    /// The text in the given language.
+    pub fn get(self, lang: Lang) -> &'static str {
+        let (zh, en) = self.pair();
+        lang.pick(zh, en)
+    }
+
+    /// The fallback name of a policy phase by its key in the policy file.
+    pub fn phase(key: &str) -> Option<S> {
+        Some(match key {
+            "prepare" => S::PhasePrepare,
+            "pay" => S::PhasePay,
+            "deposit" => S::PhaseDeposit,
+            "publicity" => S::PhasePublicity,
+            _ => return None,
+        })
+    }
+}
+
+/// Fill the `{}` placeholders of a template in order; missing arguments stay `{}`.
+pub fn fill(template: &str, args: &[&dyn std::fmt::Display]) -> String {
+    let mut out = String::with_capacity(template.len() + 8 * args.len());
+    let mut args = args.iter();
+    let mut rest = template;
+    while let Some(at) = rest.find("{}") {
+        out.push_str(&rest[..at]);
+        match args.next() {
+            Some(arg) => out.push_str(&arg.to_string()),
+            None => out.push_str("{}"),
+        }
+        rest = &rest[at + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The (Chinese, English) description of an action: short, for help, hints and palette.
+pub fn action(a: Action) -> (&'static str, &'static str) {
+    use Action::*;
+    match a {
+        Quit => ("退出", "quit"),
+        Help => ("帮助", "help"),
+        CommandPalette => ("命令面板", "command palette"),
+        Search => ("搜索", "search"),
+        RecordPayment => ("登记缴费", "record a payment"),
+        Refresh => ("刷新", "refresh"),
+        MoveUp => ("上移", "up"),
+        MoveDown => ("下移", "down"),
+        PageUp => ("上一页", "page up"),
+        PageDown => ("下一页", "page down"),
+        HalfPageUp => ("上翻半页", "half page up"),
+        HalfPageDown => ("下翻半页", "half page down"),
+        Home => ("到顶", "first row"),
+        End => ("到底", "last row"),
+        FocusNextPane => ("下一窗格", "next pane"),
+        FocusPrevPane => ("上一窗格", "previous pane"),
+        DrillIn => ("打开/确认", "open / confirm"),
+        Back => ("返回/关闭", "back / close"),
+        ToggleMark => ("选中/取消", "mark / unmark"),
+        MarkAll => ("全选", "mark all"),
+        ClearMarks => ("取消全选", "clear marks"),
+        FilterOutstanding => ("只看未缴", "show outstanding"),
+        FilterPaid => ("只看已缴", "show paid"),
+        FilterExempt => ("只看免缴", "show exempt"),
+        FilterFlagged => ("只看待核", "show flagged"),
+        FilterAll => ("显示全部", "show all"),
+        CycleFilter => ("切换筛选", "next filter"),
+        SortNextColumn => ("切换排序列", "sort by next column"),
+        ReverseSort => ("倒序", "reverse sort"),
+        ShowFullId => ("显示完整证号", "show full ID number"),
+        ExportList => ("导出清单", "export list"),
+        ViewMain => ("总览", "main view"),
+        ViewDashboard => ("进度看板", "dashboard"),
+        ViewOutstanding => ("未缴清单", "outstanding list"),
+        ViewAudit => ("操作日志", "audit log"),
+        ViewRemittance => ("日报解核对", "daily remittance"),
+        NextView => ("下一视图", "next view"),
+        PrevView => ("上一视图", "previous view"),
+        Tick => ("定时检查", "tick"),
+        Redraw => ("重绘", "redraw"),
+        DataLoaded => ("数据已加载", "data loaded"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strum::IntoEnumIterator;
+
+    fn has_cjk(s: &str) -> bool {
+        s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    #[test]
+    fn every_text_has_chinese_and_english() {
+        for key in S::iter() {
+            let (zh, en) = key.pair();
+            assert!(has_cjk(zh), "{key:?}: Chinese text missing: {zh:?}");
+            assert!(
+                !en.is_empty() && !has_cjk(en),
+                "{key:?}: English text missing: {en:?}"
+            );
+            assert_eq!(
+                zh.matches("{}").count(),
+                en.matches("{}").count(),
+                "{key:?}: placeholders differ"
+            );
+        }
+    }
+
+    #[test]
+    fn every_action_description_has_both_languages() {
+        for a in Action::iter() {
+            let (zh, en) = action(a);
+            assert!(has_cjk(zh), "{a:?}");
+            assert!(!en.is_empty() && !has_cjk(en), "{a:?}");
+        }
+    }
+
+    #[test]
+    fn statuses_read_as_the_station_says_them() {
+        assert_eq!(S::StatusPaid.get(Lang::Zh), "已缴");
+        assert_eq!(S::StatusDue.get(Lang::Zh), "未缴");
+        assert_eq!(S::StatusExempt.get(Lang::Zh), "免缴");
+        assert_eq!(S::StatusProxyPaid.get(Lang::Zh), "代缴");
+        assert_eq!(S::StatusFlagged.get(Lang::Zh), "待核");
+        assert_eq!(S::StatusProxyPaid.get(Lang::En), "proxy-paid");
+    }
+
+    #[test]
+    fn fill_replaces_placeholders_in_order() {
+        assert_eq!(
+            fill(S::HeaderDay.get(Lang::Zh), &[&45, &122]),
+            "第45天/共122天"
+        );
+        assert_eq!(
+            fill(S::HeaderDay.get(Lang::En), &[&45, &122]),
+            "day 45 of 122"
+        );
+        assert_eq!(fill("{} and {}", &[&1]), "1 and {}");
+    }
+
+    #[test]
+    fn phases_by_policy_key() {
+        assert_eq!(S::phase("pay"), Some(S::PhasePay));
+        assert_eq!(S::phase("nonsense"), None);
+    }
+}
