@@ -7,6 +7,7 @@ pub mod find;
 pub mod pay;
 pub mod quote;
 pub mod report;
+pub mod user;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -43,6 +44,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// 在线备份 / back up the database while others work
     Backup(check::BackupArgs),
+    /// 用户与角色 / users and roles
+    User(user::UserArgs),
 }
 
 /// Run the parsed command line; the returned code is the process exit status.
@@ -56,6 +59,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Pay(args)) => pay::run(&args, &db),
         Some(Command::Check(args)) => check::run_check(&args, &db),
         Some(Command::Backup(args)) => check::run_backup(&args, &db),
+        Some(Command::User(args)) => user::run(&args, &db),
         None => anyhow::bail!("控制台尚未实现 / the console is not built yet"),
     }
 }

@@ -149,6 +149,28 @@ pub fn run_checks(conn: &Connection) -> Result<CheckReport> {
 }
 
 impl Store {
+    /// Record that a backup was written (meta `last_backup`, audited).
+    pub fn note_backup(&mut self, out: &str) -> Result<()> {
+        let at = super::now_text();
+        self.write_as(super::users::Role::Supervisor, |tx, user| {
+            super::meta::set(tx, "last_backup", &at)?;
+            super::audit::record(
+                tx,
+                user,
+                "backup",
+                "database",
+                None,
+                &format!("{{\"out\":{out:?}}}"),
+            )?;
+            Ok(())
+        })
+    }
+
+    /// When the last backup was written, if ever ("YYYY-MM-DD HH:MM:SS").
+    pub fn last_backup(&self) -> Result<Option<String>> {
+        self.meta("last_backup")
+    }
+
     pub fn check(&self) -> Result<CheckReport> {
         run_checks(self.conn())
     }

@@ -13,6 +13,7 @@ pub mod residents;
 pub mod roster;
 pub mod schema;
 pub mod search;
+pub mod users;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
@@ -174,8 +175,18 @@ impl Store {
     }
 
     /// Run `f` in an IMMEDIATE transaction, retrying with backoff when the
-    /// file is locked by another writer; commit when it returns Ok.
-    pub fn write<T>(&mut self, mut f: impl FnMut(&Transaction, &str) -> Result<T>) -> Result<T> {
+    /// file is locked by another writer; commit when it returns Ok. The
+    /// acting user must be at least a clerk.
+    pub fn write<T>(&mut self, f: impl FnMut(&Transaction, &str) -> Result<T>) -> Result<T> {
+        self.write_as(users::Role::Clerk, f)
+    }
+
+    /// `write` for a change that needs at least the role `needed`.
+    pub fn write_as<T>(
+        &mut self,
+        needed: users::Role,
+        mut f: impl FnMut(&Transaction, &str) -> Result<T>,
+    ) -> Result<T> {
         if self.read_only {
             return Err(StoreError::ReadOnly);
         }
@@ -187,6 +198,7 @@ impl Store {
                 let tx = self
                     .conn
                     .transaction_with_behavior(TransactionBehavior::Immediate)?;
+                users::require(&tx, &self.user, needed)?;
                 let v = f(&tx, &self.user)?;
                 tx.commit()?;
                 Ok(v)

@@ -377,8 +377,11 @@ impl Store {
         self.write(|tx, user| record_in(tx, &policies, user, req))
     }
 
+    /// Reversals (冲正) are for admins.
     pub fn reverse_payment(&mut self, payment_id: i64, reason: &str, on: NaiveDate) -> Result<i64> {
-        self.write(|tx, user| undo_in(tx, user, payment_id, "reversal", reason, on))
+        self.write_as(super::users::Role::Admin, |tx, user| {
+            undo_in(tx, user, payment_id, "reversal", reason, on)
+        })
     }
 
     pub fn refund_payment(&mut self, payment_id: i64, reason: &str, on: NaiveDate) -> Result<i64> {
