@@ -3,6 +3,67 @@
 use super::{Result, Store, now_text};
 use rusqlite::{Connection, params};
 use serde::Serialize;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Tables of business data: a transaction that changes any of them must
+/// also write an audit row, or its commit is refused (see `install_guard`).
+pub const AUDITED_TABLES: &[&str] = &[
+    "towns",
+    "villages",
+    "agents",
+    "policy_years",
+    "residents",
+    "memberships",
+    "payments",
+    "imports",
+    "users",
+];
+
+/// Tables that hold no business data of their own: counters and indexes
+/// derived from the audited tables (recounted by `check`), the payment in
+/// force per resident (follows `payments`), settings, an import's kept row
+/// verdicts, the roster (derived from residents and groups by the policy
+/// engine) and the plan (loaded with the divisions), and the audit itself.
+pub const DERIVED_TABLES: &[&str] = &[
+    "audit",
+    "meta",
+    "paid",
+    "progress_counts",
+    "progress_paid_days",
+    "search_keys",
+    "import_rows",
+    "roster",
+    "plans",
+];
+
+/// Refuse to commit a transaction that changed business data without an
+/// audit row. SQLite's update hook sees every row change of a rowid table.
+pub fn install_guard(conn: &Connection) -> rusqlite::Result<()> {
+    let touched = Arc::new(AtomicBool::new(false));
+    let audited = Arc::new(AtomicBool::new(false));
+    let (t, a) = (touched.clone(), audited.clone());
+    conn.update_hook(Some(
+        move |_: rusqlite::hooks::Action, _: &str, table: &str, _: i64| {
+            if table == "audit" {
+                a.store(true, Ordering::Relaxed);
+            } else if AUDITED_TABLES.contains(&table) {
+                t.store(true, Ordering::Relaxed);
+            }
+        },
+    ))?;
+    let (t, a) = (touched.clone(), audited.clone());
+    conn.commit_hook(Some(move || {
+        let unaudited = t.swap(false, Ordering::Relaxed) && !a.swap(false, Ordering::Relaxed);
+        a.store(false, Ordering::Relaxed);
+        unaudited
+    }))?;
+    conn.rollback_hook(Some(move || {
+        touched.store(false, Ordering::Relaxed);
+        audited.store(false, Ordering::Relaxed);
+    }))?;
+    Ok(())
+}
 
 /// Record one change. `detail` is a short JSON or text description; it never
 /// carries ID numbers or names beyond what the entity row already holds.

@@ -39,6 +39,10 @@ pub enum StoreError {
     Folder(PathBuf),
     #[error("数据库为只读 / the database is open read-only")]
     ReadOnly,
+    #[error(
+        "内部错误：修改业务数据未写审计记录，已撤销 / internal error: a change without an audit row was rolled back"
+    )]
+    Unaudited,
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -113,6 +117,7 @@ impl Store {
         configure(&conn)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         schema::migrate(&mut conn)?;
+        audit::install_guard(&conn)?;
         restrict_permissions(path);
         Ok(Store {
             conn,
@@ -200,7 +205,10 @@ impl Store {
                     .transaction_with_behavior(TransactionBehavior::Immediate)?;
                 users::require(&tx, &self.user, needed)?;
                 let v = f(&tx, &self.user)?;
-                tx.commit()?;
+                tx.commit().map_err(|e| match e.sqlite_error_code() {
+                    Some(rusqlite::ErrorCode::ConstraintViolation) => StoreError::Unaudited,
+                    _ => StoreError::Sqlite(e),
+                })?;
                 Ok(v)
             })();
             match outcome {
