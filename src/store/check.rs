@@ -165,7 +165,14 @@ pub fn run_checks(conn: &Connection) -> Result<CheckReport> {
     for (name, sql, message) in INVARIANTS {
         let rows: Vec<String> = conn
             .prepare(sql)?
-            .query_map([], |r| r.get::<_, String>(0))?
+            // Some invariants name offending rows by number, others by text.
+            .query_map([], |r| {
+                Ok(match r.get::<_, rusqlite::types::Value>(0)? {
+                    rusqlite::types::Value::Text(t) => t,
+                    rusqlite::types::Value::Integer(n) => n.to_string(),
+                    other => format!("{other:?}"),
+                })
+            })?
             .collect::<rusqlite::Result<_>>()?;
         if !rows.is_empty() {
             findings.push(Finding {
