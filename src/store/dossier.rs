@@ -38,7 +38,8 @@ impl Store {
     /// Find a resident by ID number (18 or 15 digits) or by the database id.
     pub fn resident_by_key(&self, key: &str) -> Result<Resident> {
         let key = key.trim();
-        if let Ok(id) = IdNumber::parse(key) {
+        if key.chars().count() >= 15 {
+            let id = IdNumber::parse(key).map_err(|e| StoreError::Refused(e.to_string()))?;
             return self
                 .resident_by_id_number(id.as_str())?
                 .ok_or_else(|| StoreError::NotFound {
@@ -48,8 +49,8 @@ impl Store {
                 });
         }
         match key.parse::<i64>() {
-            Ok(n) if key.len() < 15 => self.resident(n),
-            _ => Err(StoreError::refused(
+            Ok(n) => self.resident(n),
+            Err(_) => Err(StoreError::refused(
                 format!("“{key}”既不是有效的身份证号码，也不是居民编号"),
                 format!("'{key}' is neither a valid ID number nor a resident number"),
             )),

@@ -270,6 +270,12 @@ impl Store {
         dry_run: bool,
     ) -> Result<ProxyOutcome> {
         let policies = self.policies()?;
+        if policies.get(year).is_none() {
+            return Err(StoreError::refused(
+                format!("没有{year}年度的政策"),
+                format!("no policy for year {year}"),
+            ));
+        }
         if dry_run {
             if self.read_only {
                 return Err(StoreError::ReadOnly);
