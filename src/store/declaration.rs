@@ -2,6 +2,7 @@
 //! agents, once their days are remitted and closed, are grouped into a
 //! declaration batch: draft → submitted → confirmed (deposited).
 
+use super::remittance::agent_channels_sql;
 use super::{Result, Store, StoreError, audit};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -71,12 +72,17 @@ pub struct PendingVillage {
 
 /// Agent-collected payments of a year in force (not reversed) and not yet
 /// declared, with `closed` telling whether their agent-day is closed.
-const UNDECLARED: &str = "SELECT p.id, p.person_fen, a.village_id,
-            EXISTS (SELECT 1 FROM remittance_closes c WHERE c.agent_id = p.agent_id AND c.day = p.paid_on) AS closed
-       FROM payments p JOIN agents a ON a.id = p.agent_id
-      WHERE p.agent_id IS NOT NULL AND p.kind = 'payment' AND p.channel IN ('agent-pos', 'cash') AND p.year = ?1
-        AND NOT EXISTS (SELECT 1 FROM payments u WHERE u.original_id = p.id AND u.kind = 'reversal')
-        AND NOT EXISTS (SELECT 1 FROM declaration_items d WHERE d.payment_id = p.id)";
+fn undeclared() -> String {
+    format!(
+        "SELECT p.id, p.person_fen, a.village_id,
+                EXISTS (SELECT 1 FROM remittance_closes c WHERE c.agent_id = p.agent_id AND c.day = p.paid_on) AS closed
+           FROM payments p JOIN agents a ON a.id = p.agent_id
+          WHERE p.agent_id IS NOT NULL AND p.kind = 'payment' AND p.channel IN {} AND p.year = ?1
+            AND NOT EXISTS (SELECT 1 FROM payments u WHERE u.original_id = p.id AND u.kind = 'reversal')
+            AND NOT EXISTS (SELECT 1 FROM declaration_items d WHERE d.payment_id = p.id)",
+        agent_channels_sql()
+    )
+}
 
 fn declaration(conn: &Connection, id: i64) -> Result<Declaration> {
     conn.prepare_cached(
@@ -122,7 +128,8 @@ impl Store {
         self.write(|tx, user| {
             let ids: Vec<(i64, i64)> = tx
                 .prepare_cached(&format!(
-                    "SELECT id, person_fen FROM ({UNDECLARED}) WHERE village_id = ?2 AND closed ORDER BY id"
+                    "SELECT id, person_fen FROM ({}) WHERE village_id = ?2 AND closed ORDER BY id",
+                    undeclared()
                 ))?
                 .query_map(params![year, village_id], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?;
@@ -263,9 +270,10 @@ impl Store {
             "SELECT u.village_id, v.code, v.name,
                     sum(u.closed), coalesce(sum(CASE WHEN u.closed THEN u.person_fen END), 0),
                     sum(NOT u.closed), coalesce(sum(CASE WHEN NOT u.closed THEN u.person_fen END), 0)
-               FROM ({UNDECLARED}) u JOIN villages v ON v.id = u.village_id
+               FROM ({}) u JOIN villages v ON v.id = u.village_id
               WHERE ?2 IS NULL OR u.village_id = ?2
-              GROUP BY u.village_id ORDER BY v.code"
+              GROUP BY u.village_id ORDER BY v.code",
+            undeclared()
         ))?;
         let rows = st.query_map(params![year, village_id], |r| {
             Ok(PendingVillage {

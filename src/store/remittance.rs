@@ -5,6 +5,7 @@
 //! closed for good: no payment or reversal may change it afterwards.
 
 use super::{Result, Store, StoreError, audit, now_text};
+use crate::domain::channel::ALL_CHANNELS;
 use crate::domain::money::{from_fen, to_fen};
 use chrono::{Datelike, NaiveDate, Weekday};
 use rusqlite::{Connection, OptionalExtension, ToSql, params};
@@ -12,8 +13,15 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 /// The channels whose money passes through an agent's hands
-/// (`Channel::is_agent`), as SQL.
-const AGENT_CHANNELS: &str = "('agent-pos', 'cash')";
+/// (`Channel::is_agent`), as an SQL list: `('agent-pos', 'cash')`.
+pub fn agent_channels_sql() -> String {
+    let codes: Vec<String> = ALL_CHANNELS
+        .iter()
+        .filter(|c| c.is_agent())
+        .map(|c| format!("'{}'", c.code()))
+        .collect();
+    format!("({})", codes.join(", "))
+}
 
 /// The working day after `day` (weekends do not count; public holidays are
 /// not known to the program).
@@ -99,7 +107,7 @@ fn agent_days(conn: &Connection, f: &Filter, as_of: NaiveDate) -> Result<Vec<Age
                    sum(p.person_fen) + coalesce(sum(u.person_fen), 0) AS fen
               FROM payments p
               LEFT JOIN payments u ON u.original_id = p.id AND u.kind = 'reversal'
-             WHERE p.agent_id IS NOT NULL AND p.kind = 'payment' AND p.channel IN {AGENT_CHANNELS} {pay_where}
+             WHERE p.agent_id IS NOT NULL AND p.kind = 'payment' AND p.channel IN {agent} {pay_where}
              GROUP BY p.agent_id, p.paid_on),
          cash AS (
             SELECT r.agent_id, r.day, sum(r.cash_fen) AS fen,
@@ -118,6 +126,7 @@ fn agent_days(conn: &Connection, f: &Filter, as_of: NaiveDate) -> Result<Vec<Age
            LEFT JOIN remittance_closes c ON c.agent_id = k.agent_id AND c.day = k.day
           ORDER BY k.day, v.code, a.code",
         nwd = next_working_day_sql("r.day"),
+        agent = agent_channels_sql(),
     );
     let mut st = conn.prepare_cached(&sql)?;
     let rows = st.query_map(named.as_slice(), |r| {
@@ -386,6 +395,12 @@ mod tests {
         }
         let fri: NaiveDate = "2024-10-18".parse().unwrap();
         assert_eq!(next_working_day(fri).to_string(), "2024-10-21");
+    }
+
+    /// `check`'s `remittance-closed` invariant spells the list out.
+    #[test]
+    fn agent_channels() {
+        assert_eq!(agent_channels_sql(), "('agent-pos', 'cash')");
     }
 
     #[test]
