@@ -4,6 +4,7 @@
 //! already paid, deceased or whose hukou is cancelled are skipped and listed.
 
 use super::payments::{PaymentRequest, record_unaudited};
+use super::review::policy_year;
 use super::{Result, Store, StoreError, audit, now_text};
 use crate::domain::{Channel, Insurance, Office, Policies};
 use chrono::NaiveDate;
@@ -270,12 +271,7 @@ impl Store {
         dry_run: bool,
     ) -> Result<ProxyOutcome> {
         let policies = self.policies()?;
-        if policies.get(year).is_none() {
-            return Err(StoreError::refused(
-                format!("没有{year}年度的政策"),
-                format!("no policy for year {year}"),
-            ));
-        }
+        policy_year(&policies, year)?;
         if dry_run {
             if self.read_only {
                 return Err(StoreError::ReadOnly);

@@ -1,7 +1,7 @@
 //! The payment publicity (缴费公示) per village after the window: its
 //! dates (at least 3 days) and the list of who paid, IDs masked when shown.
 
-use super::review::{publicity_days, village_exists};
+use super::review::{policy_year, publicity_days, village_exists};
 use super::{Result, Store, StoreError, audit, now_text};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -41,16 +41,7 @@ impl Store {
         to: NaiveDate,
     ) -> Result<PaymentPublicity> {
         let policies = self.policies()?;
-        let end = policies
-            .get(year)
-            .ok_or_else(|| {
-                StoreError::refused(
-                    format!("没有{year}年度的政策"),
-                    format!("no policy for year {year}"),
-                )
-            })?
-            .window
-            .end;
+        let end = policy_year(&policies, year)?.window.end;
         if from <= end {
             return Err(StoreError::refused(
                 format!("缴费公示应在{year}年度征缴期结束（{end}）之后开始"),

@@ -3,6 +3,7 @@
 //! (or the number the clerk types, if it is free and in those books); a
 //! spoilt receipt is voided (作废) with a reason.
 
+use super::remittance::agent;
 use super::{Result, Store, StoreError, audit, now_text};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
@@ -67,17 +68,6 @@ pub fn parse_number(text: &str) -> Result<(i64, usize)> {
         ));
     }
     Ok((digits.parse().expect("digits"), digits.len()))
-}
-
-fn agent_id(conn: &Connection, code: &str) -> Result<(i64, String)> {
-    conn.prepare_cached("SELECT id, name FROM agents WHERE code = ?1")?
-        .query_row([code.trim()], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?
-        .ok_or_else(|| StoreError::NotFound {
-            what: "代办员",
-            what_en: "agent",
-            key: code.trim().to_string(),
-        })
 }
 
 /// The book (id, width, agent id) holding `number`, if any.
@@ -249,7 +239,7 @@ impl Store {
             ));
         }
         self.write(|tx, user| {
-            let (agent_id, _) = agent_id(tx, agent_code)?;
+            let (agent_id, _) = agent(tx, agent_code)?;
             let clash: Option<(String, i64, i64, i64)> = tx
                 .query_row(
                     "SELECT a.code, b.first_no, b.last_no, b.width FROM receipt_books b JOIN agents a ON a.id = b.agent_id
@@ -305,7 +295,7 @@ impl Store {
     /// Registered books, of one agent or all, with what is left in each.
     pub fn receipt_books(&self, agent_code: Option<&str>) -> Result<Vec<ReceiptBook>> {
         let agent = match agent_code {
-            Some(code) => Some(agent_id(self.conn(), code)?.0),
+            Some(code) => Some(agent(self.conn(), code)?.0),
             None => None,
         };
         book_rows(self.conn(), agent)
@@ -313,7 +303,7 @@ impl Store {
 
     /// The number the agent's next cash payment would take (for the payment form).
     pub fn next_receipt(&self, agent_code: &str) -> Result<Option<String>> {
-        let (id, _) = agent_id(self.conn(), agent_code)?;
+        let (id, _) = agent(self.conn(), agent_code)?;
         Ok(next_in(self.conn(), id)?.map(|t| t.text))
     }
 

@@ -180,7 +180,8 @@ pub fn closed_refusal(
     )
 }
 
-fn agent(conn: &Connection, code: &str) -> Result<(i64, String)> {
+/// An agent by code: (id, code as stored).
+pub(crate) fn agent(conn: &Connection, code: &str) -> Result<(i64, String)> {
     conn.prepare_cached("SELECT id, code FROM agents WHERE code = ?1")?
         .query_row([code.trim()], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?

@@ -5,7 +5,7 @@
 use super::residents::person;
 use super::roster::entries;
 use super::{Result, Store, StoreError, audit, now_text};
-use crate::domain::{IdNumber, Insurance, Policies, compute};
+use crate::domain::{IdNumber, Insurance, Policies, PolicyYear, compute};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
@@ -235,6 +235,16 @@ fn amend(
     Ok(id)
 }
 
+/// The policy of a year, or the refusal naming the year.
+pub(crate) fn policy_year(policies: &Policies, year: i32) -> Result<&PolicyYear> {
+    policies.get(year).ok_or_else(|| {
+        StoreError::refused(
+            format!("没有{year}年度的政策"),
+            format!("no policy for year {year}"),
+        )
+    })
+}
+
 fn need_reason(reason: &str) -> Result<()> {
     if reason.trim().is_empty() {
         return Err(StoreError::refused("请填写原因", "a reason is required"));
@@ -378,16 +388,8 @@ impl Store {
         on: NaiveDate,
     ) -> Result<Amendment> {
         need_reason(reason)?;
-        let policies: Policies = self.policies()?;
-        let policy = policies
-            .get(year)
-            .ok_or_else(|| {
-                StoreError::refused(
-                    format!("没有{year}年度的政策"),
-                    format!("no policy for year {year}"),
-                )
-            })?
-            .clone();
+        let policies = self.policies()?;
+        let policy = policy_year(&policies, year)?;
         let id = self.write(|tx, user| {
             let (rid, name, village_id) = resident(tx, id_number)?;
             if tx
@@ -400,7 +402,7 @@ impl Store {
                 ));
             }
             let p = person(tx, rid, policy.window.start)?;
-            let dues = compute(&policy, &p, None).map_err(|e| StoreError::Refused(e.to_string()))?;
+            let dues = compute(policy, &p, None).map_err(|e| StoreError::Refused(e.to_string()))?;
             let ineligible = match insurance {
                 Insurance::Medical => dues.medical.ineligible,
                 Insurance::Pension => dues.pension.ineligible,
