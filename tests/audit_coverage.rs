@@ -43,7 +43,9 @@ fn every_table_is_classified() {
 #[test]
 fn a_change_without_an_audit_row_is_rolled_back() {
     let dir = TempDir::new().unwrap();
-    let mut store = Store::open(&dir.path().join("a.db")).unwrap();
+    let mut store = Store::open(&dir.path().join("a.db"))
+        .unwrap()
+        .with_user("root");
     // Each business table, changed through the store's write path without an
     // audit row, is refused; with one, it commits.
     let changes: &[(&str, &str)] = &[
@@ -82,6 +84,50 @@ fn a_change_without_an_audit_row_is_rolled_back() {
         (
             "users",
             "INSERT INTO users (login, name, role, created_at) VALUES ('root', '', 'admin', '')",
+        ),
+        (
+            "receipt_books",
+            "INSERT INTO receipt_books (agent_id, first_no, last_no, width, added_at, added_by) SELECT id, 1, 100, 8, '', '' FROM agents",
+        ),
+        (
+            "receipt_numbers",
+            "INSERT INTO receipt_numbers (book_id, number, void_reason, at, user) SELECT id, 1, '作废', '', '' FROM receipt_books",
+        ),
+        (
+            "proxy_batches",
+            "INSERT INTO proxy_batches (year, office, paid_on, payments, government_fen, skipped, recorded_by, recorded_at) VALUES (2025, 'health', '2024-11-01', 0, 0, 0, '', '')",
+        ),
+        (
+            "proxy_batch_items",
+            "INSERT INTO proxy_batch_items (batch_id, payment_id) SELECT b.id, p.id FROM proxy_batches b, payments p",
+        ),
+        (
+            "remittances",
+            "INSERT INTO remittances (agent_id, day, cash_fen, slip, handed_on, recorded_by, recorded_at) SELECT id, '2024-11-01', 100, 'S1', '2024-11-01', '', '' FROM agents",
+        ),
+        (
+            "remittance_closes",
+            "INSERT INTO remittance_closes (agent_id, day, expected_fen, cash_fen, closed_on, closed_by, closed_at) SELECT id, '2024-11-01', 100, 100, '', '', '' FROM agents",
+        ),
+        (
+            "declarations",
+            "INSERT INTO declarations (year, village_id, state, payments, person_fen, created_on, created_by) SELECT 2025, id, 'draft', 0, 0, '', '' FROM villages",
+        ),
+        (
+            "declaration_items",
+            "INSERT INTO declaration_items (declaration_id, payment_id) SELECT d.id, p.id FROM declarations d, payments p",
+        ),
+        (
+            "roster_reviews",
+            "INSERT INTO roster_reviews (year, village_id, state) SELECT 2025, id, 'reviewed' FROM villages",
+        ),
+        (
+            "roster_amendments",
+            "INSERT INTO roster_amendments (year, insurance, resident_id, village_id, action, reason, on_date, review_state, measure, status, person_fen, government_fen, recorded_by, recorded_at) SELECT 2025, 'medical', r.id, r.village_id, 'add', '补录', '', 'listed', 'medical', 'due', 0, 0, '', '' FROM residents r",
+        ),
+        (
+            "payment_publicity",
+            "INSERT INTO payment_publicity (year, village_id, from_date, to_date, listed, recorded_by, recorded_at) SELECT 2025, id, '2025-01-01', '2025-01-03', 0, '', '' FROM villages",
         ),
     ];
     assert_eq!(

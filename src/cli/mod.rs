@@ -1,12 +1,20 @@
 //! Command-line interface: one module per subcommand. Every subcommand is a
 //! contract used by the station's scripts; keep flags and JSON keys stable.
 
+pub mod campaign;
 pub mod check;
+pub mod declare;
 pub mod demo;
 pub mod find;
 pub mod pay;
+pub mod proxy;
 pub mod quote;
+pub mod receipts;
+pub mod refund;
+pub mod remit;
 pub mod report;
+pub mod resident;
+pub mod roster;
 pub mod user;
 
 use clap::{Parser, Subcommand};
@@ -46,6 +54,22 @@ pub enum Command {
     Backup(check::BackupArgs),
     /// 用户与角色 / users and roles
     User(user::UserArgs),
+    /// 退费 / refund a payment (after death, duplicate, wrong tier…)
+    Refund(refund::UndoArgs),
+    /// 冲正 / reverse a payment recorded in error
+    Reverse(refund::UndoArgs),
+    /// 政府代缴批次 / government offices' proxy payments
+    Proxy(proxy::ProxyArgs),
+    /// 收据本 / agents' receipt books
+    Receipts(receipts::ReceiptsArgs),
+    /// 费款日报解 / agents' daily remittance and reconciliation
+    Remit(remit::RemitArgs),
+    /// 申报入库 / declaration and deposit per village
+    Declare(declare::DeclareArgs),
+    /// 清册审核与公示 / roster review, amendments and publicity
+    Roster(roster::RosterArgs),
+    /// 居民缴费查询 / a resident's file and payment history
+    Resident(resident::ResidentArgs),
 }
 
 /// Run the parsed command line; the returned code is the process exit status.
@@ -60,6 +84,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Check(args)) => check::run_check(&args, &db),
         Some(Command::Backup(args)) => check::run_backup(&args, &db),
         Some(Command::User(args)) => user::run(&args, &db),
+        Some(Command::Refund(args)) => refund::run(&args, &db, "refund"),
+        Some(Command::Reverse(args)) => refund::run(&args, &db, "reversal"),
+        Some(Command::Proxy(args)) => proxy::run(&args, &db),
+        Some(Command::Receipts(args)) => receipts::run(&args, &db),
+        Some(Command::Remit(args)) => remit::run(&args, &db),
+        Some(Command::Declare(args)) => declare::run(&args, &db),
+        Some(Command::Roster(args)) => roster::run(&args, &db),
+        Some(Command::Resident(args)) => resident::run(&args, &db),
         None => anyhow::bail!("控制台尚未实现 / the console is not built yet"),
     }
 }

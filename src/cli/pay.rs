@@ -40,6 +40,9 @@ pub struct PayArgs {
     /// 缴费日期（默认今天）/ payment date (default today)
     #[arg(long, alias = "today")]
     pub date: Option<NaiveDate>,
+    /// 特殊情形 / special case: policy-backpay | interrupted-backpay | newborn
+    #[arg(long)]
+    pub special: Option<String>,
     #[arg(long)]
     pub json: bool,
 }
@@ -76,7 +79,7 @@ pub fn run(args: &PayArgs, db: &Path) -> anyhow::Result<ExitCode> {
         paid_on: args
             .date
             .unwrap_or_else(|| chrono::Local::now().date_naive()),
-        special: None,
+        special: args.special.clone(),
     };
     let r = store.record_payment(&req)?;
     let amount = |fen| serde_json::to_value(Amount::from(from_fen(fen))).expect("number");
@@ -92,16 +95,27 @@ pub fn run(args: &PayArgs, db: &Path) -> anyhow::Result<ExitCode> {
                 "government_pays": amount(r.government_fen),
                 "tier": r.tier_fen.map(amount),
                 "late": r.late,
+                "channel": r.channel.code(),
+                "receipt": r.receipt,
+                "special": r.special.map(|s| s.code()),
             }))?
         );
     } else {
         println!(
-            "已记录 / recorded: {} {}年度{} 个人缴费 {} 元，政府代缴 {} 元{}",
+            "已记录 / recorded: #{} {} {}年度{} 个人缴费 {} 元，政府代缴 {} 元{}{}{}",
+            r.payment_id,
             r.name,
             r.year,
             r.insurance.zh(),
             from_fen(r.person_fen),
             from_fen(r.government_fen),
+            r.special
+                .map(|s| format!("（{}）", s.zh()))
+                .unwrap_or_default(),
+            r.receipt
+                .as_deref()
+                .map(|n| format!("  收据 {n}"))
+                .unwrap_or_default(),
             if r.late {
                 "（逾期缴费 / late）"
             } else {

@@ -18,6 +18,17 @@ pub const AUDITED_TABLES: &[&str] = &[
     "payments",
     "imports",
     "users",
+    "receipt_books",
+    "receipt_numbers",
+    "proxy_batches",
+    "proxy_batch_items",
+    "remittances",
+    "remittance_closes",
+    "declarations",
+    "declaration_items",
+    "roster_reviews",
+    "roster_amendments",
+    "payment_publicity",
 ];
 
 /// Tables that hold no business data of their own: counters and indexes

@@ -81,6 +81,50 @@ const INVARIANTS: &[(&str, &str, &str)] = &[
         "SELECT r.resident_id FROM roster r JOIN residents x ON x.id = r.resident_id WHERE r.village_id <> x.village_id LIMIT 20",
         "清册中的村居与居民登记不符 / roster village differs from the registry",
     ),
+    (
+        "receipt-numbers",
+        "SELECT u.book_id || '/' || u.number FROM receipt_numbers u JOIN receipt_books b ON b.id = u.book_id
+           LEFT JOIN payments p ON p.id = u.payment_id
+          WHERE u.number NOT BETWEEN b.first_no AND b.last_no
+             OR (u.payment_id IS NOT NULL AND (p.channel <> 'cash' OR p.agent_id IS NOT b.agent_id
+                 OR CAST(p.receipt AS INTEGER) <> u.number)) LIMIT 20",
+        "收据号与收据本或缴费记录不符 / a receipt number disagrees with its book or payment",
+    ),
+    (
+        "remittance-closed",
+        "SELECT c.agent_id || '/' || c.day FROM remittance_closes c
+          WHERE c.cash_fen <> coalesce((SELECT sum(r.cash_fen) FROM remittances r WHERE r.agent_id = c.agent_id AND r.day = c.day), 0)
+             OR c.expected_fen <> coalesce((SELECT sum(p.person_fen) + coalesce(sum(u.person_fen), 0)
+                  FROM payments p LEFT JOIN payments u ON u.original_id = p.id AND u.kind = 'reversal'
+                 WHERE p.agent_id = c.agent_id AND p.paid_on = c.day AND p.kind = 'payment'
+                   AND p.channel IN ('agent-pos', 'cash')), 0) LIMIT 20",
+        "已结账的代办员日报与缴费或解缴记录不符 / a closed agent-day no longer matches its payments or cash",
+    ),
+    (
+        "declaration-sums",
+        "SELECT d.id FROM declarations d
+          WHERE (d.payments, d.person_fen) IS NOT (SELECT count(*), coalesce(sum(p.person_fen), 0)
+                   FROM declaration_items i JOIN payments p ON p.id = i.payment_id WHERE i.declaration_id = d.id)
+         UNION ALL
+         SELECT i.declaration_id FROM declaration_items i JOIN declarations d ON d.id = i.declaration_id
+           JOIN payments p ON p.id = i.payment_id LEFT JOIN agents a ON a.id = p.agent_id
+          WHERE a.id IS NULL OR a.village_id <> d.village_id OR p.year <> d.year OR p.kind <> 'payment'
+             OR NOT EXISTS (SELECT 1 FROM remittance_closes c WHERE c.agent_id = p.agent_id AND c.day = p.paid_on)
+          LIMIT 20",
+        "申报批次与其缴费记录不符 / a declaration disagrees with its payments",
+    ),
+    (
+        "proxy-batch-sums",
+        "SELECT b.id FROM proxy_batches b
+          WHERE (b.payments, b.government_fen) IS NOT (SELECT count(*), coalesce(sum(p.government_fen), 0)
+                   FROM proxy_batch_items i JOIN payments p ON p.id = i.payment_id WHERE i.batch_id = b.id)
+         UNION ALL
+         SELECT i.batch_id FROM proxy_batch_items i JOIN proxy_batches b ON b.id = i.batch_id
+           JOIN payments p ON p.id = i.payment_id
+          WHERE p.channel <> 'proxy' OR p.office IS NOT b.office OR p.year <> b.year OR p.kind <> 'payment'
+          LIMIT 20",
+        "代缴批次与其缴费记录不符 / a proxy batch disagrees with its payments",
+    ),
 ];
 
 /// Run every check on an open connection.
@@ -133,7 +177,14 @@ pub fn run_checks(conn: &Connection) -> Result<CheckReport> {
     for (name, sql, message) in INVARIANTS {
         let rows: Vec<String> = conn
             .prepare(sql)?
-            .query_map([], |r| r.get::<_, String>(0))?
+            // Some invariants name offending rows by number, others by text.
+            .query_map([], |r| {
+                Ok(match r.get::<_, rusqlite::types::Value>(0)? {
+                    rusqlite::types::Value::Text(t) => t,
+                    rusqlite::types::Value::Integer(n) => n.to_string(),
+                    other => format!("{other:?}"),
+                })
+            })?
             .collect::<rusqlite::Result<_>>()?;
         if !rows.is_empty() {
             findings.push(Finding {

@@ -5,14 +5,22 @@
 pub mod audit;
 pub mod bulk;
 pub mod check;
+pub mod declaration;
+pub mod dossier;
 pub mod geo;
 pub mod meta;
 pub mod payments;
 pub mod progress;
+pub mod proxy;
+pub mod publicity;
+pub mod receipts;
+pub mod remittance;
 pub mod residents;
+pub mod review;
 pub mod roster;
 pub mod schema;
 pub mod search;
+pub mod special;
 pub mod users;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};

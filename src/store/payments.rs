@@ -2,9 +2,10 @@
 //! reversals (冲正) and refunds (退费) as new rows, and the history query.
 
 use super::residents::person;
-use super::{Result, Store, StoreError, audit, now_text};
+use super::special::{Special, check_special};
+use super::{Result, Store, StoreError, audit, now_text, receipts, remittance};
 use crate::domain::money::{from_fen, to_fen};
-use crate::domain::{Channel, IdNumber, Insurance, Office, Policies, compute_on};
+use crate::domain::{Channel, IdNumber, Insurance, Office, Policies, compute, compute_on};
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, params};
 use rust_decimal::Decimal;
@@ -38,6 +39,9 @@ pub struct Recorded {
     pub government_fen: i64,
     pub tier_fen: Option<i64>,
     pub late: bool,
+    pub channel: Channel,
+    pub receipt: Option<String>,
+    pub special: Option<Special>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -60,6 +64,34 @@ pub struct PaymentRecord {
     pub reason: Option<String>,
     pub recorded_by: String,
     pub recorded_at: String,
+}
+
+const RECORD_SELECT: &str = "SELECT p.id, p.year, p.insurance, p.kind, p.original_id, p.person_fen, p.government_fen,
+        p.tier_fen, p.channel, p.office, p.receipt, a.code, p.paid_on, p.late, p.special, p.reason, p.recorded_by,
+        p.recorded_at, p.resident_id
+   FROM payments p LEFT JOIN agents a ON a.id = p.agent_id";
+
+fn record_row(r: &rusqlite::Row) -> rusqlite::Result<PaymentRecord> {
+    Ok(PaymentRecord {
+        id: r.get(0)?,
+        year: r.get(1)?,
+        insurance: r.get(2)?,
+        kind: r.get(3)?,
+        original_id: r.get(4)?,
+        person_fen: r.get(5)?,
+        government_fen: r.get(6)?,
+        tier_fen: r.get(7)?,
+        channel: r.get(8)?,
+        office: r.get(9)?,
+        receipt: r.get(10)?,
+        agent_code: r.get(11)?,
+        paid_on: r.get(12)?,
+        late: r.get(13)?,
+        special: r.get(14)?,
+        reason: r.get(15)?,
+        recorded_by: r.get(16)?,
+        recorded_at: r.get(17)?,
+    })
 }
 
 /// The duplicate refusal names the payment already in force.
@@ -92,6 +124,46 @@ pub fn record_in(
     user: &str,
     req: &PaymentRequest,
 ) -> Result<Recorded> {
+    let r = record_unaudited(tx, policies, user, req)?;
+    audit::record(
+        tx,
+        user,
+        "record-payment",
+        "payments",
+        Some(r.payment_id),
+        &format!(
+            "{{\"resident_id\":{},\"year\":{},\"insurance\":\"{}\",\"person_fen\":{},\"government_fen\":{},\"channel\":\"{}\"{}}}",
+            r.resident_id,
+            r.year,
+            r.insurance.code(),
+            r.person_fen,
+            r.government_fen,
+            r.channel.code(),
+            r.special
+                .map(|s| format!(",\"special\":\"{}\"", s.code()))
+                .unwrap_or_default()
+        ),
+    )?;
+    Ok(r)
+}
+
+/// `record_in` without its audit row: for a batch, which records one audit
+/// entry for all its payments (`proxy::pay_batch`). Every check is the same.
+pub(crate) fn record_unaudited(
+    tx: &Transaction,
+    policies: &Policies,
+    user: &str,
+    req: &PaymentRequest,
+) -> Result<Recorded> {
+    let special = match req
+        .special
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(text) => Some(Special::parse(text).ok_or_else(|| Special::unknown(text))?),
+        None => None,
+    };
     let id = IdNumber::parse(&req.id_number).map_err(|e| StoreError::Refused(e.to_string()))?;
     let (resident_id, name, deceased, cancelled): (i64, String, Option<String>, Option<String>) =
         tx.prepare_cached(
@@ -125,13 +197,21 @@ pub fn record_in(
         )
     })?;
     let p = person(tx, resident_id, policy.window.start)?;
+    if let Some(s) = special {
+        check_special(s, req, policy, p.birth_date, &name)?;
+    }
     let tier = if req.insurance == Insurance::Pension {
         req.tier
     } else {
         None
     };
-    let dues = compute_on(policy, &p, tier, req.paid_on)
-        .map_err(|e| StoreError::Refused(e.to_string()))?;
+    // Out of the window the year's late rule applies (集中征缴期外补缴);
+    // back-payments and newborns pay the year's own on-time rates.
+    let dues = match special {
+        Some(_) => compute(policy, &p, tier),
+        None => compute_on(policy, &p, tier, req.paid_on),
+    }
+    .map_err(|e| StoreError::Refused(e.to_string()))?;
     let (eligible, reason, person_pays, gov_pays, tier_fen, office, late) = match req.insurance {
         Insurance::Medical => {
             let m = &dues.medical;
@@ -211,6 +291,18 @@ pub fn record_in(
         ),
         None => None,
     };
+    if let Some(a) = agent_id
+        && req.channel.is_agent()
+        && remittance::is_closed(tx, a, req.paid_on)?
+    {
+        let code = req.agent_code.as_deref().unwrap_or("").trim();
+        return Err(remittance::closed_refusal(
+            code,
+            req.paid_on,
+            "再补录该日缴费",
+            "record more payments for that day",
+        ));
+    }
     if tx
         .prepare_cached(
             "SELECT 1 FROM paid WHERE year = ?1 AND insurance = ?2 AND resident_id = ?3",
@@ -219,6 +311,22 @@ pub fn record_in(
     {
         return Err(duplicate(tx, resident_id, req.year, req.insurance)?);
     }
+    // Cash taken by an agent carries a receipt from the agent's books.
+    let taken = match agent_id {
+        Some(a) if req.channel == Channel::Cash => {
+            Some(receipts::take_in(tx, a, req.receipt.as_deref())?)
+        }
+        _ => None,
+    };
+    let receipt = match &taken {
+        Some(t) => Some(t.text.clone()),
+        None => req
+            .receipt
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_string),
+    };
     let (person_fen, government_fen) = (to_fen(person_pays), to_fen(gov_pays));
     tx.prepare_cached(
         "INSERT INTO payments (resident_id, year, insurance, kind, person_fen, government_fen, tier_fen, channel,
@@ -234,11 +342,11 @@ pub fn record_in(
         tier_fen,
         req.channel.code(),
         office.map(|o| o.code()),
-        req.receipt.as_deref().map(str::trim).filter(|r| !r.is_empty()),
+        receipt,
         agent_id,
         req.paid_on.to_string(),
         late,
-        req.special,
+        special.map(Special::code),
         user,
         now_text()
     ])?;
@@ -259,19 +367,9 @@ pub fn record_in(
         }
         return Err(e.into());
     }
-    audit::record(
-        tx,
-        user,
-        "record-payment",
-        "payments",
-        Some(payment_id),
-        &format!(
-            "{{\"resident_id\":{resident_id},\"year\":{},\"insurance\":\"{}\",\"person_fen\":{person_fen},\"government_fen\":{government_fen},\"channel\":\"{}\"}}",
-            req.year,
-            req.insurance.code(),
-            req.channel.code()
-        ),
-    )?;
+    if let Some(t) = &taken {
+        receipts::mark_used(tx, t, payment_id, user)?;
+    }
     Ok(Recorded {
         payment_id,
         resident_id,
@@ -282,11 +380,25 @@ pub fn record_in(
         government_fen,
         tier_fen,
         late,
+        channel: req.channel,
+        receipt,
+        special,
     })
 }
 
-/// resident, year, insurance, kind, person fen, government fen, tier fen, channel
-type PaymentCore = (i64, i32, String, String, i64, i64, Option<i64>, String);
+/// The payment a reversal or refund points at.
+struct Original {
+    resident_id: i64,
+    year: i32,
+    insurance: String,
+    kind: String,
+    person_fen: i64,
+    government_fen: i64,
+    tier_fen: Option<i64>,
+    channel: String,
+    agent: Option<(i64, String)>,
+    paid_on: NaiveDate,
+}
 
 /// Reverse (冲正) or refund (退费) a payment: a new row with negative amounts
 /// pointing at the original, which stays. The payment no longer counts.
@@ -301,23 +413,51 @@ pub fn undo_in(
     if reason.trim().is_empty() {
         return Err(StoreError::refused("请填写原因", "a reason is required"));
     }
-    let row: Option<PaymentCore> = tx
+    let o = tx
         .query_row(
-            "SELECT resident_id, year, insurance, kind, person_fen, government_fen, tier_fen, channel FROM payments WHERE id = ?1",
+            "SELECT p.resident_id, p.year, p.insurance, p.kind, p.person_fen, p.government_fen, p.tier_fen, p.channel,
+                    p.agent_id, a.code, p.paid_on
+               FROM payments p LEFT JOIN agents a ON a.id = p.agent_id WHERE p.id = ?1",
             [payment_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)),
+            |r| {
+                Ok(Original {
+                    resident_id: r.get(0)?,
+                    year: r.get(1)?,
+                    insurance: r.get(2)?,
+                    kind: r.get(3)?,
+                    person_fen: r.get(4)?,
+                    government_fen: r.get(5)?,
+                    tier_fen: r.get(6)?,
+                    channel: r.get(7)?,
+                    agent: r.get::<_, Option<i64>>(8)?.zip(r.get::<_, Option<String>>(9)?),
+                    paid_on: r.get(10)?,
+                })
+            },
         )
-        .optional()?;
-    let (resident_id, year, insurance, orig_kind, person_fen, government_fen, tier_fen, channel) =
-        row.ok_or_else(|| StoreError::NotFound {
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound {
             what: "缴费记录",
             what_en: "payment",
             key: payment_id.to_string(),
         })?;
-    if orig_kind != "payment" {
+    if o.kind != "payment" {
         return Err(StoreError::refused(
             "只能对缴费记录冲正或退费",
             "only a payment can be reversed or refunded",
+        ));
+    }
+    // A reversal takes the money back out of the agent's day; once that day
+    // is remitted and closed the money is deposited: refund it instead.
+    if kind == "reversal"
+        && let Some((agent_id, code)) = &o.agent
+        && Channel::parse(&o.channel).is_some_and(Channel::is_agent)
+        && remittance::is_closed(tx, *agent_id, o.paid_on)?
+    {
+        return Err(remittance::closed_refusal(
+            code,
+            o.paid_on,
+            "冲正，请办理退费",
+            "reverse; record a refund instead",
         ));
     }
     if tx
@@ -339,15 +479,15 @@ pub fn undo_in(
                                channel, paid_on, reason, recorded_by, recorded_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
-            resident_id,
-            year,
-            insurance,
+            o.resident_id,
+            o.year,
+            o.insurance,
             kind,
             payment_id,
-            -person_fen,
-            -government_fen,
-            tier_fen,
-            channel,
+            -o.person_fen,
+            -o.government_fen,
+            o.tier_fen,
+            o.channel,
             on.to_string(),
             reason.trim(),
             user,
@@ -390,35 +530,24 @@ impl Store {
 
     /// Every payment, reversal and refund of a resident across years.
     pub fn payment_history(&self, resident_id: i64) -> Result<Vec<PaymentRecord>> {
-        let mut st = self.conn().prepare_cached(
-            "SELECT p.id, p.year, p.insurance, p.kind, p.original_id, p.person_fen, p.government_fen, p.tier_fen,
-                    p.channel, p.office, p.receipt, a.code, p.paid_on, p.late, p.special, p.reason, p.recorded_by, p.recorded_at
-               FROM payments p LEFT JOIN agents a ON a.id = p.agent_id
-              WHERE p.resident_id = ?1 ORDER BY p.year DESC, p.id DESC",
-        )?;
-        let rows = st.query_map([resident_id], |r| {
-            Ok(PaymentRecord {
-                id: r.get(0)?,
-                year: r.get(1)?,
-                insurance: r.get(2)?,
-                kind: r.get(3)?,
-                original_id: r.get(4)?,
-                person_fen: r.get(5)?,
-                government_fen: r.get(6)?,
-                tier_fen: r.get(7)?,
-                channel: r.get(8)?,
-                office: r.get(9)?,
-                receipt: r.get(10)?,
-                agent_code: r.get(11)?,
-                paid_on: r.get(12)?,
-                late: r.get(13)?,
-                special: r.get(14)?,
-                reason: r.get(15)?,
-                recorded_by: r.get(16)?,
-                recorded_at: r.get(17)?,
-            })
-        })?;
+        let mut st = self.conn().prepare_cached(&format!(
+            "{RECORD_SELECT} WHERE p.resident_id = ?1 ORDER BY p.year DESC, p.id DESC"
+        ))?;
+        let rows = st.query_map([resident_id], record_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One payment, reversal or refund by its number, with its resident.
+    pub fn payment(&self, payment_id: i64) -> Result<(i64, PaymentRecord)> {
+        self.conn()
+            .prepare_cached(&format!("{RECORD_SELECT} WHERE p.id = ?1"))?
+            .query_row([payment_id], |r| Ok((r.get(18)?, record_row(r)?)))
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "缴费记录",
+                what_en: "payment",
+                key: payment_id.to_string(),
+            })
     }
 
     /// Payments recorded per day of a year (for the trend chart): (date, count, person yuan).

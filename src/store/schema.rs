@@ -208,6 +208,151 @@ CREATE TABLE audit (
 );
 CREATE INDEX audit_entity ON audit(entity, entity_id);
 "#,
+    // 2: the campaign workflow: receipt books, proxy batches, daily
+    // remittance, declarations, roster review and amendments, publicity.
+    r#"
+-- Receipt books (收据本) issued to agents; numbers are unique across books.
+CREATE TABLE receipt_books (
+    id       INTEGER PRIMARY KEY,
+    agent_id INTEGER NOT NULL REFERENCES agents(id),
+    first_no INTEGER NOT NULL,
+    last_no  INTEGER NOT NULL,
+    width    INTEGER NOT NULL,
+    added_at TEXT NOT NULL,
+    added_by TEXT NOT NULL,
+    CHECK (0 <= first_no AND first_no <= last_no AND width BETWEEN 1 AND 18)
+);
+CREATE INDEX receipt_books_agent ON receipt_books(agent_id);
+
+-- A number taken from a book: by a cash payment, or voided (作废).
+CREATE TABLE receipt_numbers (
+    book_id     INTEGER NOT NULL REFERENCES receipt_books(id),
+    number      INTEGER NOT NULL,
+    payment_id  INTEGER UNIQUE REFERENCES payments(id),
+    void_reason TEXT,
+    at          TEXT NOT NULL,
+    user        TEXT NOT NULL,
+    PRIMARY KEY (book_id, number),
+    CHECK ((payment_id IS NULL) <> (void_reason IS NULL))
+);
+
+-- A government office's proxy payment batch (代缴): one per run.
+CREATE TABLE proxy_batches (
+    id             INTEGER PRIMARY KEY,
+    year           INTEGER NOT NULL,
+    office         TEXT NOT NULL,
+    paid_on        TEXT NOT NULL,
+    payments       INTEGER NOT NULL,
+    government_fen INTEGER NOT NULL,
+    skipped        INTEGER NOT NULL,
+    recorded_by    TEXT NOT NULL,
+    recorded_at    TEXT NOT NULL
+);
+CREATE TABLE proxy_batch_items (
+    batch_id   INTEGER NOT NULL REFERENCES proxy_batches(id),
+    payment_id INTEGER NOT NULL UNIQUE REFERENCES payments(id),
+    PRIMARY KEY (batch_id, payment_id)
+);
+
+-- Cash an agent hands in for a day's collection (费款日报解), with the bank slip.
+CREATE TABLE remittances (
+    id          INTEGER PRIMARY KEY,
+    agent_id    INTEGER NOT NULL REFERENCES agents(id),
+    day         TEXT NOT NULL,
+    cash_fen    INTEGER NOT NULL CHECK (cash_fen > 0),
+    slip        TEXT NOT NULL UNIQUE,
+    handed_on   TEXT NOT NULL CHECK (handed_on >= day),
+    recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX remittances_agent_day ON remittances(agent_id, day);
+CREATE INDEX remittances_day ON remittances(day);
+
+-- An agent-day whose cash matched its payments (钱表相符), closed for good.
+CREATE TABLE remittance_closes (
+    agent_id     INTEGER NOT NULL REFERENCES agents(id),
+    day          TEXT NOT NULL,
+    expected_fen INTEGER NOT NULL,
+    cash_fen     INTEGER NOT NULL,
+    closed_on    TEXT NOT NULL,
+    closed_by    TEXT NOT NULL,
+    closed_at    TEXT NOT NULL,
+    PRIMARY KEY (agent_id, day),
+    CHECK (expected_fen = cash_fen)
+);
+
+-- Declaration and deposit (申报入库) of a village's remitted payments.
+CREATE TABLE declarations (
+    id           INTEGER PRIMARY KEY,
+    year         INTEGER NOT NULL,
+    village_id   INTEGER NOT NULL REFERENCES villages(id),
+    state        TEXT NOT NULL CHECK (state IN ('draft', 'submitted', 'confirmed')),
+    payments     INTEGER NOT NULL,
+    person_fen   INTEGER NOT NULL,
+    created_on   TEXT NOT NULL,
+    created_by   TEXT NOT NULL,
+    submitted_on TEXT,
+    submitted_by TEXT,
+    confirmed_on TEXT,
+    confirmed_by TEXT
+);
+CREATE INDEX declarations_village ON declarations(year, village_id);
+CREATE TABLE declaration_items (
+    declaration_id INTEGER NOT NULL REFERENCES declarations(id),
+    payment_id     INTEGER NOT NULL UNIQUE REFERENCES payments(id),
+    PRIMARY KEY (declaration_id, payment_id)
+);
+
+-- The roster's review per village: listed → reviewed → publicized → final.
+-- No row means listed.
+CREATE TABLE roster_reviews (
+    year           INTEGER NOT NULL,
+    village_id     INTEGER NOT NULL REFERENCES villages(id),
+    state          TEXT NOT NULL CHECK (state IN ('listed', 'reviewed', 'publicized', 'final')),
+    reviewed_on    TEXT,
+    reviewed_by    TEXT,
+    publicity_from TEXT,
+    publicity_to   TEXT,
+    publicized_by  TEXT,
+    finalized_on   TEXT,
+    finalized_by   TEXT,
+    PRIMARY KEY (year, village_id)
+);
+
+-- Additions to and removals from the roster, each with its reason; the
+-- roster row's figures are kept as they were added or removed.
+CREATE TABLE roster_amendments (
+    id             INTEGER PRIMARY KEY,
+    year           INTEGER NOT NULL,
+    insurance      TEXT NOT NULL CHECK (insurance IN ('medical', 'pension')),
+    resident_id    INTEGER NOT NULL REFERENCES residents(id),
+    village_id     INTEGER NOT NULL REFERENCES villages(id),
+    action         TEXT NOT NULL CHECK (action IN ('add', 'remove')),
+    reason         TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    on_date        TEXT NOT NULL,
+    review_state   TEXT NOT NULL,
+    measure        TEXT NOT NULL,
+    status         TEXT NOT NULL,
+    person_fen     INTEGER NOT NULL,
+    government_fen INTEGER NOT NULL,
+    recorded_by    TEXT NOT NULL,
+    recorded_at    TEXT NOT NULL
+);
+CREATE INDEX roster_amendments_village ON roster_amendments(year, village_id);
+CREATE INDEX roster_amendments_resident ON roster_amendments(resident_id);
+
+-- The payment publicity (缴费公示) per village after the window.
+CREATE TABLE payment_publicity (
+    year        INTEGER NOT NULL,
+    village_id  INTEGER NOT NULL REFERENCES villages(id),
+    from_date   TEXT NOT NULL,
+    to_date     TEXT NOT NULL CHECK (to_date >= from_date),
+    listed      INTEGER NOT NULL,
+    recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    PRIMARY KEY (year, village_id)
+);
+"#,
 ];
 
 /// Triggers that keep `progress_counts` in step with `roster` and `paid`.
