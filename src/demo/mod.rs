@@ -199,11 +199,12 @@ pub fn build(path: &Path, opts: &DemoOptions, user: &str) -> Result<DemoSummary>
     let counters = std::thread::scope(|scope| -> Result<_> {
         scope.spawn(move || {
             let mut used_ids: HashSet<String> = HashSet::with_capacity(ctx.opts.residents * 2);
+            let mut names: HashSet<String> = HashSet::new();
             let mut left = ctx.opts.residents;
             while left > 0 {
                 let n = left.min(2000);
                 let batch: Vec<Gen> = (0..n)
-                    .map(|_| ctx.generate(&mut rng, &mut used_ids))
+                    .map(|_| ctx.generate(&mut rng, &mut used_ids, &mut names))
                     .collect();
                 left -= n;
                 if tx.send(batch).is_err() {
@@ -212,7 +213,7 @@ pub fn build(path: &Path, opts: &DemoOptions, user: &str) -> Result<DemoSummary>
             }
         });
         let mut st = bulk.statements()?;
-        let mut keys: Vec<(String, i64)> = Vec::with_capacity(opts.residents * 9);
+        let mut keys: Vec<(String, String)> = Vec::new();
         for batch in rx {
             for g in batch {
                 let rid = st.resident(&BulkResident {
@@ -261,7 +262,7 @@ pub fn build(path: &Path, opts: &DemoOptions, user: &str) -> Result<DemoSummary>
                         summary.payments += 1;
                     }
                 }
-                keys.extend(g.keys.into_iter().map(|k| (k, rid)));
+                keys.extend(g.keys.into_iter().map(|k| (k, g.name.clone())));
                 summary.residents += 1;
             }
         }
@@ -290,7 +291,8 @@ struct Ctx<'a> {
     age_pick: WeightedIndex<u32>,
 }
 
-/// One drawn resident with roster rows, payments and search keys.
+/// One drawn resident with roster rows, payments and, for a name not seen
+/// before, its search keys.
 struct Gen {
     id_number: String,
     name: String,
@@ -326,7 +328,12 @@ const DISABILITY: [Group; 4] = [
 ];
 
 impl Ctx<'_> {
-    fn generate(&self, rng: &mut ChaCha8Rng, used_ids: &mut HashSet<String>) -> Gen {
+    fn generate(
+        &self,
+        rng: &mut ChaCha8Rng,
+        used_ids: &mut HashSet<String>,
+        names: &mut HashSet<String>,
+    ) -> Gen {
         let policy = self.policy;
         let opts = self.opts;
         let window = policy.window;
@@ -388,7 +395,12 @@ impl Ctx<'_> {
                 roster.push((e, pay));
             }
         }
-        let keys = name_keys::keys(&name, id.as_str());
+        // Keys once per distinct name.
+        let keys = if names.insert(name.clone()) {
+            name_keys::keys(&name)
+        } else {
+            Vec::new()
+        };
         Gen {
             sex: id.sex().code(),
             id_number: id.as_str().to_string(),

@@ -1,6 +1,6 @@
 //! Search keys for a resident: name suffixes (substring search as prefix
 //! search), pinyin initials and full pinyin for every reading of every
-//! character (polyphones and surname readings included), and the ID tail.
+//! character (polyphones and surname readings included).
 
 use pinyin::ToPinyinMulti;
 
@@ -74,14 +74,13 @@ pub fn pinyin_combos(name: &str) -> Vec<(String, String)> {
     combos
 }
 
-/// The key under which an ID number's tail (last 6, reversed) is found.
-pub fn id_tail_key(id_number: &str) -> String {
-    let tail: String = id_number.chars().rev().take(6).collect();
-    format!("~{}", tail.to_ascii_lowercase())
+/// An ID tail as the index holds it: reversed, upper-case `X`.
+pub fn reversed_tail(tail: &str) -> String {
+    tail.chars().rev().collect::<String>().to_ascii_uppercase()
 }
 
-/// All search keys of a resident.
-pub fn keys(name: &str, id_number: &str) -> Vec<String> {
+/// All search keys of a name.
+pub fn keys(name: &str) -> Vec<String> {
     let name: String = name.chars().filter(|c| !c.is_whitespace()).collect();
     let mut out: Vec<String> = Vec::new();
     let chars: Vec<char> = name.chars().collect();
@@ -92,7 +91,6 @@ pub fn keys(name: &str, id_number: &str) -> Vec<String> {
         out.push(initials);
         out.push(full);
     }
-    out.push(id_tail_key(id_number));
     out.sort();
     out.dedup();
     out
@@ -143,11 +141,11 @@ mod tests {
 
     #[test]
     fn initials_and_full_pinyin() {
-        let k = keys("张三", "370406199001011234");
+        let k = keys("张三");
         assert!(k.contains(&"zs".to_string()));
         assert!(k.contains(&"zhangsan".to_string()));
         assert!(k.contains(&"三".to_string()));
-        assert!(k.contains(&"~432110".to_string()));
+        assert_eq!(reversed_tail("12345x"), "X54321");
     }
 
     #[test]
@@ -163,7 +161,7 @@ mod tests {
             ("覃英", "qy", "qinying"),
             ("缪军", "mj", "miaojun"),
         ] {
-            let k = keys(name, "370406199001011234");
+            let k = keys(name);
             assert!(k.contains(&initials.to_string()), "{name}: {k:?}");
             assert!(k.contains(&full.to_string()), "{name}: {k:?}");
         }
@@ -172,7 +170,7 @@ mod tests {
     #[test]
     fn polyphones_give_every_reading() {
         // 乐 reads le and yue; 长 reads chang and zhang.
-        let k = keys("王长乐", "370406199001011234");
+        let k = keys("王长乐");
         for want in ["wcl", "wzl", "wcy", "wzy"] {
             assert!(k.contains(&want.to_string()), "{want}: {k:?}");
         }

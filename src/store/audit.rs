@@ -42,7 +42,7 @@ pub const DERIVED_TABLES: &[&str] = &[
     "paid",
     "progress_counts",
     "progress_paid_days",
-    "search_keys",
+    "name_keys",
     "import_rows",
     "roster",
     "plans",

@@ -39,7 +39,7 @@ pub struct BulkPayment<'a> {
 pub struct Bulk {
     conn: Connection,
     user: String,
-    keys: Vec<(String, i64)>,
+    keys: Vec<(String, String)>,
     /// Secondary indexes dropped for the load, recreated (sorted) at the end.
     indexes: Vec<String>,
 }
@@ -176,8 +176,8 @@ impl Bulk {
         })
     }
 
-    /// Search keys of the loaded residents; written sorted at the end.
-    pub fn add_keys(&mut self, keys: Vec<(String, i64)>) {
+    /// Search keys (key, name) of the loaded names; written sorted at the end.
+    pub fn add_keys(&mut self, keys: Vec<(String, String)>) {
         self.keys = keys;
     }
 
@@ -191,11 +191,11 @@ impl Bulk {
         {
             let values = vec!["(?, ?)"; CHUNK].join(", ");
             let mut many = self.conn.prepare(&format!(
-                "INSERT INTO search_keys (key, resident_id) VALUES {values}"
+                "INSERT INTO name_keys (key, name) VALUES {values}"
             ))?;
             let mut one = self
                 .conn
-                .prepare("INSERT INTO search_keys (key, resident_id) VALUES (?1, ?2)")?;
+                .prepare("INSERT INTO name_keys (key, name) VALUES (?1, ?2)")?;
             let mut chunks = keys.chunks_exact(CHUNK);
             for chunk in &mut chunks {
                 let mut p: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(CHUNK * 2);

@@ -182,13 +182,19 @@ CREATE TABLE progress_paid_days (
     PRIMARY KEY (year, village_id, measure, status, day)
 ) WITHOUT ROWID;
 
--- Search keys: name suffixes, pinyin initials and full pinyin (every reading),
--- reversed ID number ('~' prefix) for tail search. Prefix search on one B-tree.
-CREATE TABLE search_keys (
-    key         TEXT NOT NULL,
-    resident_id INTEGER NOT NULL,
-    PRIMARY KEY (key, resident_id)
+-- Search keys per distinct name: every suffix of the name (a substring is a
+-- prefix of one), the pinyin initials and the full pinyin of every reading.
+-- Prefix search on one B-tree, then residents by name.
+CREATE TABLE name_keys (
+    key  TEXT NOT NULL,
+    name TEXT NOT NULL,
+    PRIMARY KEY (key, name)
 ) WITHOUT ROWID;
+CREATE INDEX residents_name ON residents(name);
+-- The last six characters of the ID number, reversed: a tail is a prefix.
+CREATE INDEX residents_id_tail ON residents(
+    substr(id_number, 18, 1) || substr(id_number, 17, 1) || substr(id_number, 16, 1) ||
+    substr(id_number, 15, 1) || substr(id_number, 14, 1) || substr(id_number, 13, 1));
 
 CREATE TABLE users (
     login      TEXT PRIMARY KEY,

@@ -1,9 +1,9 @@
 //! Search: every form a clerk types (name, pinyin initials, full pinyin, ID
-//! number, its first digits or its last 4–6) is a prefix lookup on one index.
+//! number, its first digits or its last 4–6) is a prefix lookup on an index.
 
 use super::{Result, Store};
 use crate::domain::name_keys::{self, Query, classify};
-use rusqlite::{Transaction, params};
+use rusqlite::{Connection, params};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -24,19 +24,34 @@ fn upper_bound(prefix: &str) -> String {
     format!("{prefix}\u{10FFFF}")
 }
 
-/// Write a resident's search keys (replacing old ones).
+/// The expression of the `residents_id_tail` index (schema step 1).
+const ID_TAIL: &str =
+    "substr(id_number, 18, 1) || substr(id_number, 17, 1) || substr(id_number, 16, 1) ||
+    substr(id_number, 15, 1) || substr(id_number, 14, 1) || substr(id_number, 13, 1)";
+
+/// Make a resident findable by name: the name's keys are written once per
+/// distinct name. (ID numbers are indexed by the schema itself.)
 pub fn index_resident(
-    tx: &Transaction,
-    resident_id: i64,
+    tx: &Connection,
+    _resident_id: i64,
     name: &str,
-    id_number: &str,
+    _id_number: &str,
 ) -> Result<()> {
-    tx.prepare_cached("DELETE FROM search_keys WHERE resident_id = ?1")?
-        .execute([resident_id])?;
+    index_name(tx, name)
+}
+
+/// Write the search keys of a name (no-op when the name is known).
+pub fn index_name(tx: &Connection, name: &str) -> Result<()> {
+    if tx
+        .prepare_cached("SELECT 1 FROM name_keys WHERE key = ?1 AND name = ?1")?
+        .exists([name])?
+    {
+        return Ok(());
+    }
     let mut ins =
-        tx.prepare_cached("INSERT OR IGNORE INTO search_keys (key, resident_id) VALUES (?1, ?2)")?;
-    for k in name_keys::keys(name, id_number) {
-        ins.execute(params![k, resident_id])?;
+        tx.prepare_cached("INSERT OR IGNORE INTO name_keys (key, name) VALUES (?1, ?2)")?;
+    for k in name_keys::keys(name) {
+        ins.execute(params![k, name])?;
     }
     Ok(())
 }
@@ -61,8 +76,14 @@ impl Store {
             Query::IdTail(t) => {
                 // Clerks ask for the last 4–6 digits; a short number may
                 // also be the start of one (370406…): tails first.
-                let key = format!("~{}", t.chars().rev().collect::<String>().to_ascii_lowercase());
-                let mut ids = self.key_prefix(&key, limit)?;
+                let rev = name_keys::reversed_tail(&t);
+                let mut ids: Vec<i64> = self
+                    .conn()
+                    .prepare_cached(&format!(
+                        "SELECT id FROM residents WHERE {ID_TAIL} >= ?1 AND {ID_TAIL} < ?2 ORDER BY {ID_TAIL}, id LIMIT ?3"
+                    ))?
+                    .query_map(params![rev, upper_bound(&rev), limit], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
                 if (ids.len() as i64) < limit {
                     let more: Vec<i64> = self
                         .conn()
@@ -104,9 +125,10 @@ impl Store {
     }
 
     fn key_prefix(&self, prefix: &str, limit: i64) -> Result<Vec<i64>> {
-        let mut st = self
-            .conn()
-            .prepare_cached("SELECT resident_id FROM search_keys WHERE key >= ?1 AND key < ?2 ORDER BY key, resident_id LIMIT ?3")?;
+        let mut st = self.conn().prepare_cached(
+            "SELECT r.id FROM name_keys k JOIN residents r ON r.name = k.name
+              WHERE k.key >= ?1 AND k.key < ?2 ORDER BY k.key, k.name, r.id LIMIT ?3",
+        )?;
         let mut seen = std::collections::HashSet::new();
         let mut out = Vec::new();
         // Fetch a few extra rows: one resident may match under several keys.
