@@ -121,7 +121,7 @@ fn bench_size(n: usize, dir: &Path, table: &mut String) {
     let t = time(3, || store.progress(policy, early).unwrap());
     let _ = writeln!(
         table,
-        "| {n} | report progress, past as-of date (recount) | {} |",
+        "| {n} | report progress, past as-of date (daily counters) | {} |",
         ms(t)
     );
     let size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
