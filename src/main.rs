@@ -3,6 +3,12 @@ use std::process::ExitCode;
 use zhengjiao::cli::{Cli, run};
 
 fn main() -> ExitCode {
+    // Piped into `head` or `less`: end quietly when the reader goes away.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

@@ -55,25 +55,27 @@ const INVARIANTS: &[(&str, &str, &str)] = &[
     ),
     (
         "progress-counters",
-        "SELECT coalesce(a.year, b.year) || '/' || coalesce(a.village_id, b.village_id) || '/' || coalesce(a.measure, b.measure)
-           FROM (SELECT r.year, r.village_id, r.measure, r.status, count(*) n, count(x.payment_id) paid
-                   FROM roster r LEFT JOIN paid x ON x.year = r.year AND x.insurance = r.insurance AND x.resident_id = r.resident_id
-                  GROUP BY 1, 2, 3, 4) a
-           FULL JOIN (SELECT * FROM progress_counts WHERE n <> 0 OR paid <> 0) b
-             ON a.year = b.year AND a.village_id = b.village_id AND a.measure = b.measure AND a.status = b.status
-          WHERE a.n IS NOT b.n OR a.paid IS NOT b.paid LIMIT 20",
+        "WITH a AS (SELECT r.year, r.village_id, r.measure, r.status, count(*) AS n, count(x.payment_id) AS paid
+                      FROM roster r LEFT JOIN paid x ON x.year = r.year AND x.insurance = r.insurance AND x.resident_id = r.resident_id
+                     GROUP BY 1, 2, 3, 4),
+              b AS (SELECT year, village_id, measure, status, n, paid FROM progress_counts WHERE n <> 0 OR paid <> 0)
+         SELECT year || '/' || village_id || '/' || measure FROM (SELECT * FROM a EXCEPT SELECT * FROM b)
+         UNION ALL
+         SELECT year || '/' || village_id || '/' || measure FROM (SELECT * FROM b EXCEPT SELECT * FROM a)
+         LIMIT 20",
         "进度计数与清册不符 / progress counters disagree with the roster",
     ),
     (
         "progress-days",
-        "SELECT coalesce(a.village_id, b.village_id) || '/' || coalesce(a.day, b.day)
-           FROM (SELECT r.year, r.village_id, r.measure, r.status, pay.paid_on AS day, count(*) paid
-                   FROM roster r JOIN paid x ON x.year = r.year AND x.insurance = r.insurance AND x.resident_id = r.resident_id
-                   JOIN payments pay ON pay.id = x.payment_id
-                  GROUP BY 1, 2, 3, 4, 5) a
-           FULL JOIN (SELECT * FROM progress_paid_days WHERE paid <> 0) b
-             ON a.year = b.year AND a.village_id = b.village_id AND a.measure = b.measure AND a.status = b.status AND a.day = b.day
-          WHERE a.paid IS NOT b.paid LIMIT 20",
+        "WITH a AS (SELECT r.year, r.village_id, r.measure, r.status, pay.paid_on AS day, count(*) AS paid
+                      FROM roster r JOIN paid x ON x.year = r.year AND x.insurance = r.insurance AND x.resident_id = r.resident_id
+                      JOIN payments pay ON pay.id = x.payment_id
+                     GROUP BY 1, 2, 3, 4, 5),
+              b AS (SELECT year, village_id, measure, status, day, paid FROM progress_paid_days WHERE paid <> 0)
+         SELECT village_id || '/' || day FROM (SELECT * FROM a EXCEPT SELECT * FROM b)
+         UNION ALL
+         SELECT village_id || '/' || day FROM (SELECT * FROM b EXCEPT SELECT * FROM a)
+         LIMIT 20",
         "按日进度计数与缴费记录不符 / daily progress counters disagree with the payments",
     ),
     (
