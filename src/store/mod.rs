@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod bulk;
 pub mod check;
+pub mod console;
 pub mod geo;
 pub mod meta;
 pub mod payments;

@@ -62,15 +62,20 @@
 //! in the footer so a skipped keymap entry is not silent.
 
 pub mod action;
+pub mod app;
 pub mod key;
 pub mod keymap;
 pub mod layout;
+pub mod overlays;
+pub mod session;
 pub mod settings;
 pub mod status;
 pub mod strings;
 pub mod terminal;
 pub mod theme;
+pub mod views;
 pub mod widgets;
+pub mod worker;
 
 pub use action::Action;
 pub use keymap::{Context, Keymap};

@@ -1,0 +1,72 @@
+//! What a console session works on: which database, as whom, read-only or
+//! not, the campaign year with its policy, and the as-of date.
+
+use crate::domain::PolicyYear;
+use crate::store::{self, Store};
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+
+/// Pages cached per connection (KiB): the console holds four connections.
+const CACHE_KIB: i64 = 8_000;
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub db: PathBuf,
+    pub read_only: bool,
+    pub user: String,
+    pub policy: PolicyYear,
+    pub as_of: NaiveDate,
+}
+
+impl Session {
+    /// Open the database once to learn the year and date: `today` if given,
+    /// else the date stored in the database (demo databases carry one), else
+    /// the clock; the year stored in the database, else the newest policy.
+    pub fn open(
+        db: &Path,
+        read_only: bool,
+        today: Option<NaiveDate>,
+        user: Option<String>,
+    ) -> store::Result<(Session, Store)> {
+        let user = user.unwrap_or_else(store::os_user);
+        let store = open_store(db, read_only, &user)?;
+        let policies = store.policies()?;
+        let as_of = match today {
+            Some(d) => d,
+            None => store
+                .stored_as_of()?
+                .unwrap_or_else(|| chrono::Local::now().date_naive()),
+        };
+        let policy = match store.stored_year()?.and_then(|y| policies.get(y)) {
+            Some(p) => p.clone(),
+            None => policies.latest().clone(),
+        };
+        let session = Session {
+            db: db.to_path_buf(),
+            read_only,
+            user,
+            policy,
+            as_of,
+        };
+        Ok((session, store))
+    }
+
+    pub fn year(&self) -> i32 {
+        self.policy.year
+    }
+
+    /// Another connection to the same database, as the same user.
+    pub fn open_store(&self) -> store::Result<Store> {
+        open_store(&self.db, self.read_only, &self.user)
+    }
+}
+
+fn open_store(db: &Path, read_only: bool, user: &str) -> store::Result<Store> {
+    let store = if read_only {
+        Store::open_read_only(db)?
+    } else {
+        Store::open(db)?
+    };
+    store.limit_cache(CACHE_KIB)?;
+    Ok(store.with_user(user))
+}
