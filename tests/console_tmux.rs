@@ -138,13 +138,15 @@ fn the_console_in_a_real_terminal() {
     assert!(out.status.success(), "tmux new-session: {out:?}");
     tmux.run(&["set-option", "-t", "zj", "remain-on-exit", "on"]);
 
-    // the first town's residents, counted
-    let start = tmux.wait("the first town's list", |s| {
-        s.contains("山城街道 居民") && s.contains("条/共")
+    // it opens on the first town's villages, the first village's list counted
+    let start = tmux.wait("the first village's list", |s| {
+        s.contains("山城街道 村居") && s.contains("条/共")
     });
     let medical_before = line_with(&start, "医保 ").to_string();
 
-    // move to the next town: the residents pane follows
+    // back to the towns, and to the next town: the residents pane follows
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("山亭区 镇街");
     tmux.keys(&["j"]);
     tmux.wait_for("店子镇 居民");
     // drill into the town, then into its second village

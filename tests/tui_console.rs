@@ -130,11 +130,20 @@ fn screen(app: &App, w: u16, h: u16) -> String {
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
 #[test]
-fn main_view_opens_on_the_first_town() {
+fn main_view_opens_on_the_first_town_s_villages() {
     let d = demo();
     for (w, h) in SIZES {
-        let app = open(&d.path, Lang::Zh, false, w, h);
-        insta::assert_snapshot!(format!("main_{w}x{h}"), screen(&app, w, h));
+        let mut app = open(&d.path, Lang::Zh, false, w, h);
+        let s = screen(&app, w, h);
+        assert!(s.contains("山城街道 村居"), "{s}");
+        insta::assert_snapshot!(format!("main_{w}x{h}"), s);
+        press(&mut app, KeyCode::Esc);
+        let s = screen(&app, w, h);
+        assert!(
+            s.contains("山亭区 镇街") && s.contains("山城街道 居民"),
+            "{s}"
+        );
+        insta::assert_snapshot!(format!("towns_{w}x{h}"), s);
     }
 }
 
@@ -161,6 +170,7 @@ fn drill_into_a_village_and_see_a_resident() {
     let d = demo();
     for (w, h) in SIZES {
         let mut app = open(&d.path, Lang::Zh, false, w, h);
+        press(&mut app, KeyCode::Esc); // the towns
         press(&mut app, KeyCode::Down); // 店子镇
         press(&mut app, KeyCode::Enter); // its villages
         insta::assert_snapshot!(format!("villages_{w}x{h}"), screen(&app, w, h));
@@ -249,16 +259,30 @@ fn record_a_payment_and_see_the_figures_move() {
     press(&mut app, KeyCode::Enter);
     let after = screen(&app, w, h);
     insta::assert_snapshot!("payment_done_80x24", after);
-    assert!(line_with(&after, "已登记").contains("养老"), "{after}");
+    assert!(line_with(&after, "已登记").contains("医保"), "{after}");
     assert_ne!(
-        line_with(&before, "养老16-44岁"),
-        line_with(&after, "养老16-44岁"),
+        line_with(&before, "医保 "),
+        line_with(&after, "医保 "),
         "the gauge moved"
     );
-    assert_ne!(
-        line_with(&before, "条/共"),
-        line_with(&after, "条/共"),
-        "the list shrank"
+    // the village's rate in the towns pane moved too
+    assert_ne!(line_with(&before, "│双山"), line_with(&after, "│双山"));
+    // the resident's row: medical now paid, pension still due (so still listed)
+    let lines: Vec<&str> = before.lines().collect();
+    let header = lines.iter().position(|l| l.contains("姓名")).unwrap();
+    let name = lines[header + 1]
+        .split('│')
+        .nth(3)
+        .and_then(|cell| cell.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    assert!(
+        line_with(&before, &format!(" {name} ")).contains("未缴  未缴"),
+        "{before}"
+    );
+    assert!(
+        line_with(&after, &format!(" {name} ")).contains("已缴  未缴"),
+        "{after}"
     );
 }
 
@@ -267,6 +291,7 @@ fn the_store_refuses_a_duplicate_and_a_payment_after_death() {
     let d = demo();
     let (w, h) = (80, 24);
     let mut app = open(&d.path, Lang::Zh, false, w, h);
+    press(&mut app, KeyCode::Esc); // the whole town's list
     press(&mut app, KeyCode::Tab);
     // the first outstanding resident has paid medical already
     keys(&mut app, "p");
@@ -312,8 +337,7 @@ fn export_writes_the_current_list_as_csv() {
     let d = demo();
     let (w, h) = (80, 24);
     let mut app = open(&d.path, Lang::Zh, false, w, h);
-    press(&mut app, KeyCode::Enter); // 山城街道's villages
-    press(&mut app, KeyCode::Enter); // the first village, outstanding
+    press(&mut app, KeyCode::Enter); // the first village's outstanding residents
     keys(&mut app, "e");
     insta::assert_snapshot!("export_80x24", screen(&app, w, h));
     let out = d.path.with_file_name("out.csv");
@@ -364,7 +388,7 @@ fn other_views() {
         insta::assert_snapshot!(format!("audit_{w}x{h}"), screen(&app, w, h));
         press(&mut app, KeyCode::Tab); // single-pane views: Tab goes on to the next view
         let s = screen(&app, w, h);
-        assert!(s.contains("山亭区 镇街"), "{s}");
+        assert!(s.contains("山城街道 村居"), "{s}");
     }
 }
 

@@ -88,7 +88,13 @@ impl App {
     /// watcher) and ask for the first pages.
     pub fn new(ui: Ui, session: Session, store: Store) -> store::Result<App> {
         let session = Arc::new(session);
-        let workers = Workers::start(|| session.open_store())?;
+        let workers = Workers::start(|big| {
+            session.open_store(if big {
+                super::session::CACHE_LIST_KIB
+            } else {
+                super::session::CACHE_SMALL_KIB
+            })
+        })?;
         let data_version = store.data_version()?;
         let mut app = App {
             measures: measures(&session.policy),

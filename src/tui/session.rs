@@ -6,8 +6,11 @@ use crate::store::{self, Store};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
-/// Pages cached per connection (KiB): the console holds four connections.
-const CACHE_KIB: i64 = 8_000;
+/// Pages cached per connection (KiB), by what the connection does: the
+/// console holds four, the operating system caches the file for all of them,
+/// and an office PC has little memory to spare.
+pub const CACHE_LIST_KIB: i64 = 8_000;
+pub const CACHE_SMALL_KIB: i64 = 2_000;
 
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -29,7 +32,7 @@ impl Session {
         user: Option<String>,
     ) -> store::Result<(Session, Store)> {
         let user = user.unwrap_or_else(store::os_user);
-        let store = open_store(db, read_only, &user)?;
+        let store = open_store(db, read_only, &user, CACHE_SMALL_KIB)?;
         let policies = store.policies()?;
         let as_of = match today {
             Some(d) => d,
@@ -55,18 +58,19 @@ impl Session {
         self.policy.year
     }
 
-    /// Another connection to the same database, as the same user.
-    pub fn open_store(&self) -> store::Result<Store> {
-        open_store(&self.db, self.read_only, &self.user)
+    /// Another connection to the same database, as the same user, caching
+    /// up to `cache_kib` of pages.
+    pub fn open_store(&self, cache_kib: i64) -> store::Result<Store> {
+        open_store(&self.db, self.read_only, &self.user, cache_kib)
     }
 }
 
-fn open_store(db: &Path, read_only: bool, user: &str) -> store::Result<Store> {
+fn open_store(db: &Path, read_only: bool, user: &str, cache_kib: i64) -> store::Result<Store> {
     let store = if read_only {
         Store::open_read_only(db)?
     } else {
         Store::open(db)?
     };
-    store.limit_cache(CACHE_KIB)?;
+    store.limit_cache(cache_kib)?;
     Ok(store.with_user(user))
 }

@@ -156,15 +156,16 @@ pub struct Workers {
 }
 
 impl Workers {
-    /// Start the three workers; `open` opens one store per worker.
+    /// Start the three workers; `open(big)` opens one store per worker, with
+    /// a big page cache for the one that pages through lists.
     pub fn start(
-        mut open: impl FnMut() -> crate::store::Result<Store>,
+        mut open: impl FnMut(bool) -> crate::store::Result<Store>,
     ) -> crate::store::Result<Workers> {
         let (tx, rx) = channel();
         Ok(Workers {
-            list: Worker::start("list", open()?, tx.clone()),
-            count: Worker::start("count", open()?, tx.clone()),
-            quick: Worker::start("quick", open()?, tx),
+            list: Worker::start("list", open(true)?, tx.clone()),
+            count: Worker::start("count", open(false)?, tx.clone()),
+            quick: Worker::start("quick", open(false)?, tx),
             replies: rx,
         })
     }

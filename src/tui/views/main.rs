@@ -24,6 +24,8 @@ pub struct MainView {
     pub residents: ResidentsPane,
     pub detail: DetailPane,
     body: Rect,
+    /// the first progress opens the first town's villages
+    opened: bool,
 }
 
 /// Actions of the residents list that work from the towns pane too.
@@ -49,13 +51,25 @@ impl MainView {
             residents: ResidentsPane::new(Arc::clone(&session), Lane::Main),
             detail: DetailPane::new(session),
             body: Rect::default(),
+            opened: false,
         };
         v.set_focus(Pane::Towns);
         v
     }
 
+    /// New counters. The first ones open on the first town's villages: a
+    /// clerk works village by village, a village's list comes at once, and
+    /// the towns are one Esc away (a whole town's list takes the store a
+    /// scan of the town).
     pub fn set_progress(&mut self, progress: Arc<Progress>) {
+        let first_town = progress.towns.first().map(|t| t.area.id);
         self.towns.set_progress(progress);
+        if !self.opened {
+            self.opened = true;
+            if let Some(t) = first_town {
+                self.towns.open_town(t);
+            }
+        }
         self.link();
     }
 

@@ -118,6 +118,23 @@ pub struct ResidentsPane {
     pub notice: Option<(String, Tone)>,
 }
 
+/// The first row to show so that `selected` is visible. Unlike
+/// [`follow`], when the cursor leaves the view the view jumps to put it in
+/// the middle: over a slow link a cursor move then repaints two rows instead
+/// of the whole list, and the list scrolls by half screens.
+pub fn jump(first_row: usize, selected: usize, visible: usize, total: usize) -> usize {
+    if visible == 0 || total == 0 {
+        return 0;
+    }
+    let selected = selected.min(total - 1);
+    let first = if selected < first_row || selected >= first_row + visible {
+        selected.saturating_sub(visible / 2)
+    } else {
+        first_row
+    };
+    first.min(total.saturating_sub(visible))
+}
+
 pub fn to_list_filter(f: Filter) -> ListFilter {
     match f {
         Filter::Outstanding => ListFilter::Outstanding,
@@ -281,7 +298,7 @@ impl ResidentsPane {
             return Outcome::Redraw;
         }
         self.cursor = to;
-        self.first_row = follow(self.first_row, self.cursor, self.visible, bound);
+        self.first_row = jump(self.first_row, self.cursor, self.visible, bound);
         Outcome::Refetch
     }
 
@@ -837,5 +854,23 @@ impl View for ResidentsPane {
             .block(block)
             .empty_text(empty);
         frame.render_widget(table, area);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::jump;
+
+    #[test]
+    fn the_view_jumps_by_half_screens() {
+        // 20 rows visible of 1,000: moving within the view keeps it
+        assert_eq!(jump(0, 19, 20, 1000), 0);
+        // one past the bottom: the cursor lands in the middle
+        assert_eq!(jump(0, 20, 20, 1000), 10);
+        assert_eq!(jump(10, 9, 20, 1000), 0);
+        // the end of the list is not passed
+        assert_eq!(jump(0, 999, 20, 1000), 980);
+        assert_eq!(jump(5, 3, 20, 12), 0);
+        assert_eq!(jump(5, 3, 0, 12), 0);
     }
 }
