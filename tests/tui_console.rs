@@ -247,18 +247,23 @@ fn search_by_id_tail_jumps_to_the_resident() {
 
 #[test]
 fn record_a_payment_and_see_the_figures_move() {
+    for (w, h) in SIZES {
+        record_a_payment(w, h);
+    }
+}
+
+fn record_a_payment(w: u16, h: u16) {
     let d = demo();
-    let (w, h) = (80, 24);
     let mut app = open(&d.path, Lang::Zh, false, w, h);
     let before = screen(&app, w, h);
     press(&mut app, KeyCode::Tab);
     keys(&mut app, "p");
-    insta::assert_snapshot!("payment_form_80x24", screen(&app, w, h));
+    insta::assert_snapshot!(format!("payment_form_{w}x{h}"), screen(&app, w, h));
     press(&mut app, KeyCode::Enter);
-    insta::assert_snapshot!("payment_confirm_80x24", screen(&app, w, h));
+    insta::assert_snapshot!(format!("payment_confirm_{w}x{h}"), screen(&app, w, h));
     press(&mut app, KeyCode::Enter);
     let after = screen(&app, w, h);
-    insta::assert_snapshot!("payment_done_80x24", after);
+    insta::assert_snapshot!(format!("payment_done_{w}x{h}"), after);
     assert!(line_with(&after, "已登记").contains("医保"), "{after}");
     assert_ne!(
         line_with(&before, "医保 "),
@@ -336,6 +341,10 @@ fn overlays_help_palette_and_export() {
 fn export_writes_the_current_list_as_csv() {
     let d = demo();
     let (w, h) = (80, 24);
+    let mut big = open(&d.path, Lang::Zh, false, 120, 40);
+    press(&mut big, KeyCode::Enter);
+    keys(&mut big, "e");
+    insta::assert_snapshot!("export_120x40", screen(&big, 120, 40));
     let mut app = open(&d.path, Lang::Zh, false, w, h);
     press(&mut app, KeyCode::Enter); // the first village's outstanding residents
     keys(&mut app, "e");
@@ -475,4 +484,58 @@ fn another_session_s_payment_shows_within_two_seconds() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+#[test]
+fn console_flags_parse_and_a_missing_database_is_refused() {
+    use clap::Parser;
+    use zhengjiao::cli::Cli;
+    let cli = Cli::try_parse_from([
+        "zhengjiao",
+        "--db",
+        "x.db",
+        "--read-only",
+        "--today",
+        "2024-11-23",
+        "--lang",
+        "en",
+        "--ascii",
+        "--keymap",
+        "vim",
+    ])
+    .unwrap();
+    assert!(cli.read_only && cli.ui.ascii && cli.command.is_none());
+    assert_eq!(cli.today, chrono::NaiveDate::from_ymd_opt(2024, 11, 23));
+    assert_eq!(cli.ui.lang, Lang::En);
+    // the payment command keeps its own --today (an alias of --date)
+    let pay = Cli::try_parse_from([
+        "zhengjiao",
+        "pay",
+        "--id",
+        "370406199001011234",
+        "--year",
+        "2025",
+        "--insurance",
+        "medical",
+        "--channel",
+        "wechat",
+        "--today",
+        "2024-11-23",
+    ]);
+    assert!(pay.is_ok(), "{pay:?}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("none.db");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhengjiao"))
+        .arg("--db")
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("数据库文件不存在") && err.contains("no database"),
+        "{err}"
+    );
+    assert!(!missing.exists(), "no empty database is created");
 }

@@ -17,6 +17,12 @@ pub struct ConsoleArgs {
 }
 
 pub fn run(args: &ConsoleArgs, db: &Path) -> anyhow::Result<ExitCode> {
+    if !db.exists() {
+        anyhow::bail!(
+            "数据库文件不存在：{path}（可先用 zhengjiao demo --db {path} 生成演示库，或用 --db 指定）/ no database at {path} (build a demo with `zhengjiao demo --db {path}`, or give --db)",
+            path = db.display()
+        );
+    }
     let ui = Ui::from_args(&args.ui);
     for problem in &ui.problems {
         eprintln!("{problem}");

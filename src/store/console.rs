@@ -105,3 +105,95 @@ impl Store {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::{DemoOptions, build};
+    use crate::store::residents::{ListFilter, ListQuery, Scope, SortColumn};
+
+    fn demo() -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.db");
+        let opts = DemoOptions {
+            residents: 400,
+            ..Default::default()
+        };
+        build(&path, &opts, "t").unwrap();
+        (dir, path)
+    }
+
+    fn audit_rows(store: &Store, action: &str) -> i64 {
+        store
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM audit WHERE action = ?1",
+                [action],
+                |r| r.get(0),
+            )
+            .unwrap()
+    }
+
+    #[test]
+    fn revealing_a_full_id_is_audited_and_refused_read_only() {
+        let (_dir, path) = demo();
+        let mut store = Store::open(&path).unwrap().with_user("clerk");
+        let (id, number): (i64, String) = store
+            .conn()
+            .query_row("SELECT id, id_number FROM residents LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(store.reveal_id_number(id, "test").unwrap(), number);
+        let (user, entity_id): (String, i64) = store
+            .conn()
+            .query_row(
+                "SELECT user, entity_id FROM audit WHERE action = 'show-full-id'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((user.as_str(), entity_id), ("clerk", id));
+
+        let mut ro = Store::open_read_only(&path).unwrap();
+        assert!(matches!(
+            ro.reveal_id_number(id, "test"),
+            Err(StoreError::ReadOnly)
+        ));
+        assert_eq!(audit_rows(&store, "show-full-id"), 1);
+        assert!(matches!(
+            store.reveal_id_number(-5, "test"),
+            Err(StoreError::NotFound { .. })
+        ));
+        assert_eq!(
+            audit_rows(&store, "show-full-id"),
+            1,
+            "a refusal leaves no row"
+        );
+    }
+
+    #[test]
+    fn standings_and_roster_dues_agree_with_the_list() {
+        let (_dir, path) = demo();
+        let store = Store::open_read_only(&path).unwrap();
+        let q = ListQuery {
+            year: 2025,
+            scope: Scope::District,
+            filter: ListFilter::All,
+            sort: SortColumn::Name,
+            descending: false,
+        };
+        let rows = store.resident_page(&q, 0, 400).unwrap();
+        assert_eq!(rows.len(), 400);
+        for r in &rows {
+            assert_eq!(store.standings(2025, r.id).unwrap(), (r.medical, r.pension));
+        }
+        let ids: Vec<i64> = rows.iter().take(50).map(|r| r.id).collect();
+        let dues = store.roster_dues(2025, &ids).unwrap();
+        assert_eq!(dues.iter().map(|d| d.resident_id).collect::<Vec<_>>(), ids);
+        for (d, r) in dues.iter().zip(&rows) {
+            assert_eq!(d.medical_fen.is_some(), r.medical != Standing::NotCovered);
+            assert_eq!(d.pension_fen.is_some(), r.pension != Standing::NotCovered);
+        }
+    }
+}
