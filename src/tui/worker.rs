@@ -55,7 +55,20 @@ pub enum Lane {
 #[derive(Default)]
 struct Queue {
     jobs: VecDeque<(Slot, Job)>,
+    /// the slot whose job is running
+    running: Option<Slot>,
     closed: bool,
+}
+
+impl Slot {
+    /// A read whose running query may be interrupted when a newer one of the
+    /// same slot arrives (a town's list the clerk has already moved past).
+    fn interruptible(self) -> bool {
+        matches!(
+            self,
+            Slot::Page(_) | Slot::Count(_) | Slot::Locate(_) | Slot::Search
+        )
+    }
 }
 
 struct Shared {
@@ -67,6 +80,7 @@ struct Shared {
 
 pub struct Worker {
     shared: Arc<Shared>,
+    interrupt: rusqlite::InterruptHandle,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -79,14 +93,17 @@ impl Worker {
             in_flight: AtomicUsize::new(0),
         });
         let inner = Arc::clone(&shared);
+        let interrupt = store.conn().get_interrupt_handle();
         let thread = std::thread::Builder::new()
             .name(name.to_string())
             .spawn(move || {
                 loop {
                     let (slot, job) = {
                         let mut q = inner.queue.lock().unwrap_or_else(|e| e.into_inner());
+                        q.running = None;
                         loop {
                             if let Some(next) = q.jobs.pop_front() {
+                                q.running = Some(next.0);
                                 break next;
                             }
                             if q.closed {
@@ -106,13 +123,20 @@ impl Worker {
             .expect("spawn a worker thread");
         Worker {
             shared,
+            interrupt,
             thread: Some(thread),
         }
     }
 
-    /// Queue a job, replacing the one waiting for the same slot (if any).
+    /// Queue a job, replacing the one waiting for the same slot (if any). A
+    /// read of the same slot that is running is interrupted: its answer is
+    /// no longer wanted (its reply then carries an error the pane ignores).
     pub fn submit(&self, slot: Slot, job: Job) {
         let mut q = self.shared.queue.lock().unwrap_or_else(|e| e.into_inner());
+        // under the lock: the worker cannot move on to another slot's job
+        if q.running == Some(slot) && slot.interruptible() {
+            self.interrupt.interrupt();
+        }
         match q.jobs.iter_mut().find(|(s, _)| *s == slot) {
             Some(waiting) => waiting.1 = job,
             None => {
@@ -197,18 +221,17 @@ impl Workers {
 mod tests {
     use super::*;
 
-    fn store() -> Store {
+    fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("w.db");
-        let s = Store::open(&path).unwrap();
-        std::mem::forget(dir);
-        s
+        let s = Store::open(&dir.path().join("w.db")).unwrap();
+        (dir, s)
     }
 
     #[test]
     fn only_the_newest_waiting_job_of_a_slot_runs() {
         let (tx, rx) = channel();
-        let w = Worker::start("t", store(), tx);
+        let (_dir, s) = store();
+        let w = Worker::start("t", s, tx);
         let gate = Arc::new(Mutex::new(()));
         let held = gate.lock().unwrap();
         let g = Arc::clone(&gate);
@@ -234,5 +257,39 @@ mod tests {
         assert_eq!(got, vec![0, 5]);
         std::thread::sleep(std::time::Duration::from_millis(20));
         assert!(!w.busy());
+    }
+
+    #[test]
+    fn a_newer_read_of_the_same_slot_interrupts_the_running_one() {
+        let (tx, rx) = channel();
+        let (_dir, s) = store();
+        let w = Worker::start("t", s, tx);
+        // a query that runs for a long time unless interrupted
+        w.submit(
+            Slot::Count(Lane::Main),
+            Box::new(|store| {
+                let r: rusqlite::Result<i64> = store.conn().query_row(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000000)
+                     SELECT count(*) FROM n",
+                    [],
+                    |r| r.get(0),
+                );
+                Box::new(r.is_err()) as Reply
+            }),
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let started = std::time::Instant::now();
+        w.submit(
+            Slot::Count(Lane::Main),
+            Box::new(|_| Box::new(false) as Reply),
+        );
+        let (_, first) = rx.recv().unwrap();
+        assert!(
+            *first.downcast::<bool>().unwrap(),
+            "the first query was interrupted"
+        );
+        let (_, second) = rx.recv().unwrap();
+        assert!(!*second.downcast::<bool>().unwrap());
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 }

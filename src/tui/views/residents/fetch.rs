@@ -181,7 +181,11 @@ impl Fetch for ResidentsPane {
                             self.first_row =
                                 follow(self.first_row, self.cursor, self.visible, bound);
                         }
-                        Err(e) => self.notice = Some((e, Tone::Bad)),
+                        // an error for a count no longer wanted (interrupted) is not news
+                        Err(e) if self.count_asked == Some(r.key) => {
+                            self.notice = Some((e, Tone::Bad))
+                        }
+                        Err(_) => {}
                     }
                     if self.count_asked == Some(r.key) {
                         self.count_asked = None;
@@ -197,7 +201,8 @@ impl Fetch for ResidentsPane {
                         offset: r.offset,
                         limit: r.limit,
                     };
-                    if self.page_asked == Some(asked) {
+                    let wanted = self.page_asked == Some(asked);
+                    if wanted {
                         self.page_asked = None;
                     }
                     match r.rows {
@@ -216,20 +221,19 @@ impl Fetch for ResidentsPane {
                                 });
                             }
                         }
-                        Err(e) => self.notice = Some((e, Tone::Bad)),
+                        Err(e) if wanted => self.notice = Some((e, Tone::Bad)),
+                        Err(_) => {}
                     }
                 }
                 true
             }
             Slot::Locate(l) if l == self.lane => {
                 if let Ok(r) = reply.downcast::<LocateReply>() {
-                    if self
+                    let wanted = self
                         .locate
-                        .is_some_and(|(q, id, _)| q == r.query && id == r.resident_id)
-                    {
+                        .is_some_and(|(q, id, _)| q == r.query && id == r.resident_id);
+                    if wanted {
                         self.locate = None;
-                    }
-                    if Some(r.query) == self.query() {
                         match r.index {
                             Ok(Some(i)) => {
                                 self.cursor = i;
