@@ -47,9 +47,9 @@ texts! {
     AppName => "征缴", "Zhengjiao";
     AppTitle => "城乡居民养老医疗保险集中征缴", "residents' pension and medical insurance collection";
     // header
-    HeaderYear => "{}年度", "year {}";
+    HeaderYear => "{}年度", "{}";
     HeaderAsOf => "截至{}", "as of {}";
-    HeaderDay => "第{}天/共{}天", "day {} of {}";
+    HeaderDay => "第{}天/共{}天", "day {}/{}";
     ReadOnly => "只读", "read-only";
     // phases (names also come with each policy year; these are the fallbacks)
     PhaseBefore => "征缴未开始", "before the window";
@@ -375,10 +375,7 @@ mod tests {
             fill(S::HeaderDay.get(Lang::Zh), &[&45, &122]),
             "第45天/共122天"
         );
-        assert_eq!(
-            fill(S::HeaderDay.get(Lang::En), &[&45, &122]),
-            "day 45 of 122"
-        );
+        assert_eq!(fill(S::HeaderDay.get(Lang::En), &[&45, &122]), "day 45/122");
         assert_eq!(fill("{} and {}", &[&1]), "1 and {}");
     }
 

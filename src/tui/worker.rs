@@ -172,7 +172,8 @@ impl Drop for Worker {
 pub struct Workers {
     /// residents pages (the pane the clerk looks at)
     pub list: Worker,
-    /// residents counts (slow at town level: kept off the page's way)
+    /// residents counts and the daily trend (slow at town and district
+    /// level: kept off the way of pages, details and searches)
     pub count: Worker,
     /// everything small: progress, detail, search, payments, audit
     pub quick: Worker,
@@ -198,7 +199,7 @@ impl Workers {
     pub fn for_slot(&self, slot: Slot) -> &Worker {
         match slot {
             Slot::Page(_) | Slot::Locate(_) | Slot::MarkAll(_) => &self.list,
-            Slot::Count(_) | Slot::AuditCount => &self.count,
+            Slot::Count(_) | Slot::AuditCount | Slot::Daily => &self.count,
             _ => &self.quick,
         }
     }

@@ -204,10 +204,19 @@ impl Dashboard {
                 }
             })
             .collect();
-        let title = fill(
+        let mut title = fill(
             S::DashTrend.get(lang),
             &[&start.format("%m-%d"), &end.format("%m-%d"), &peak, &total],
         );
+        match &self.daily {
+            None => title = S::MsgLoading.get(lang).to_string(),
+            Some((g, _)) if *g != self.generation => {
+                title.push(' ');
+                title.push_str(S::MsgLoading.get(lang));
+            }
+            Some((_, Err(e))) => title = e.clone(),
+            _ => {}
+        }
         let projections: Vec<String> = self
             .progress
             .as_ref()
