@@ -3,6 +3,7 @@
 
 pub mod campaign;
 pub mod check;
+pub mod console;
 pub mod declare;
 pub mod demo;
 pub mod find;
@@ -31,6 +32,17 @@ pub struct Cli {
     /// 数据库文件 / database file (default: the platform data directory)
     #[arg(long, global = true, env = "ZHENGJIAO_DB")]
     pub db: Option<PathBuf>,
+
+    /// 只读打开（督导账号），不能登记缴费 / open read-only (supervisors): no payments, no changes
+    #[arg(long)]
+    pub read_only: bool,
+
+    /// 截至日期（默认用数据库记录的日期，否则今天）/ the as-of date (default: the date stored in the database, else today)
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<chrono::NaiveDate>,
+
+    #[command(flatten)]
+    pub ui: crate::tui::UiArgs,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -92,6 +104,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Declare(args)) => declare::run(&args, &db),
         Some(Command::Roster(args)) => roster::run(&args, &db),
         Some(Command::Resident(args)) => resident::run(&args, &db),
-        None => anyhow::bail!("控制台尚未实现 / the console is not built yet"),
+        None => console::run(
+            &console::ConsoleArgs {
+                ui: cli.ui.clone(),
+                read_only: cli.read_only,
+                today: cli.today,
+            },
+            &db,
+        ),
     }
 }

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod bulk;
 pub mod check;
+pub mod console;
 pub mod declaration;
 pub mod dossier;
 pub mod geo;

@@ -12,6 +12,11 @@
 //! | [`terminal`] | raw mode, restore on quit/panic/signal, the idle event loop |
 //! | [`settings`] | `--lang`, `--ascii`, `--keymap` and the loaded [`Ui`] |
 //! | [`widgets`] | gauge, virtual table, header, footer, help, palette, text input |
+//! | [`session`] | the database, user, year, policy and as-of date of a console |
+//! | [`worker`] | store work on threads with their own connections, newest job per slot |
+//! | [`views`] | towns, residents, detail (linked in the main view), dashboard, outstanding, audit, remittance |
+//! | [`overlays`] | search, payment form, export dialog (help and palette are widgets) |
+//! | [`app`] | the console itself: keys, replies, refresh on `data_version`, drawing |
 //!
 //! # How a view plugs in
 //!
@@ -44,14 +49,19 @@
 //! # Starting the console
 //!
 //! ```text
-//! // in cli: #[command(flatten)] pub ui: tui::UiArgs
+//! // in cli: #[command(flatten)] pub ui: tui::UiArgs   (see cli/console.rs)
 //! let ui = tui::Ui::from_args(&cli.ui);
 //! for problem in &ui.problems { eprintln!("{problem}"); }   // bilingual, file and line
-//! let mut app = App::new(ui, store);            // implements terminal::Console
+//! let (session, store) = Session::open(db, read_only, today, None)?;
+//! let mut app = App::new(ui, session, store)?;  // implements terminal::Console
 //! let mut term = tui::terminal::Tui::enter()?;  // raw mode, alt screen, panic hook, signals
 //! let ended = term.run(&mut app)?;              // Quit or Signal
 //! drop(term);                                   // terminal restored
 //! ```
+//!
+//! In this crate the views implement [`View`] for keys and drawing and
+//! [`views::Fetch`] for the store: `fetches()` turns what is stale into jobs
+//! (closures run on a worker's own `Store`), `accept_reply` takes the answer.
 //!
 //! In `Console::on_event`, a key goes first to an open text field (palette,
 //! search): `keymap.resolve(Context::Input, key)` for Esc/Enter/arrows, else
@@ -62,15 +72,20 @@
 //! in the footer so a skipped keymap entry is not silent.
 
 pub mod action;
+pub mod app;
 pub mod key;
 pub mod keymap;
 pub mod layout;
+pub mod overlays;
+pub mod session;
 pub mod settings;
 pub mod status;
 pub mod strings;
 pub mod terminal;
 pub mod theme;
+pub mod views;
 pub mod widgets;
+pub mod worker;
 
 pub use action::Action;
 pub use keymap::{Context, Keymap};

@@ -47,9 +47,9 @@ texts! {
     AppName => "征缴", "Zhengjiao";
     AppTitle => "城乡居民养老医疗保险集中征缴", "residents' pension and medical insurance collection";
     // header
-    HeaderYear => "{}年度", "year {}";
+    HeaderYear => "{}年度", "{}";
     HeaderAsOf => "截至{}", "as of {}";
-    HeaderDay => "第{}天/共{}天", "day {} of {}";
+    HeaderDay => "第{}天/共{}天", "day {}/{}";
     ReadOnly => "只读", "read-only";
     // phases (names also come with each policy year; these are the fallbacks)
     PhaseBefore => "征缴未开始", "before the window";
@@ -149,6 +149,82 @@ texts! {
     KmUnknownAction => "未知操作“{}”", "unknown action '{}'";
     KmDidYouMean => "（是否想写“{}”？）", " (did you mean '{}'?)";
     KmSkipped => "已跳过", "skipped";
+    // the console's data views
+    District => "山亭区", "Shanting";
+    GaugePensionBand => "养老{}-{}岁", "Pension {}-{}";
+    ColPensionBand => "养老{}-{}", "P{}-{}";
+    ColPhone => "电话", "Phone";
+    ColTail => "尾号", "Tail";
+    ColMedicalRate => "医保%", "Med%";
+    ColPensionRate => "养老%", "Pen%";
+    ColRank => "名次", "Rank";
+    ColProjected => "预计", "Proj.";
+    ColTime => "时间", "Time";
+    ColUser => "用户", "User";
+    ColAction => "操作", "Action";
+    ColDetail => "内容", "Detail";
+    ColIdMasked => "身份证号（已隐去）", "ID number (masked)";
+    ColSex => "性别", "Sex";
+    MsgCursor => "第{}条/共{}条", "{} of {}";
+    MsgTotal => "共{}条", "{} in all";
+    MsgCounting => "计数中…", "counting…";
+    MsgTooManyToMark => "超过{}条，不能全选", "more than {} rows: cannot mark them all";
+    MsgMarking => "正在全选…", "marking all…";
+    MsgNoResident => "请先选择一位居民", "select a resident first";
+    MsgNoList => "请先选择镇街或村居", "select a town or village first";
+    MsgNotFound => "找不到该村居", "village not found";
+    MsgFullId => "完整证号 {}（查看已记入操作日志）", "full ID number {} (this viewing is in the audit log)";
+    MsgFullIdReadOnly => "只读模式不能查看完整证号：查看须记入操作日志", "read-only: a full ID number is shown only when the viewing can be written to the audit log";
+    MsgPaid => "已登记：{} {}年度{} 个人{}元 政府{}元", "recorded: {}, {} {}, own share {}, government {}";
+    MsgExportBusy => "上一次导出尚未完成", "the previous export is still running";
+    ResidentsOf => "{} 居民", "{}: residents";
+    OutstandingOf => "{} 未缴名单", "{}: outstanding";
+    DetailAge => "{}岁", "age {}";
+    DetailPlace => "镇村", "Place";
+    DetailGroups => "群体", "Groups";
+    DetailNoGroups => "无特殊群体", "no special group";
+    DetailDeceased => "已于{}死亡（待核）", "deceased on {} (to review)";
+    DetailCancelled => "户籍已于{}注销（待核）", "hukou cancelled on {} (to review)";
+    DetailDues => "【{}年度应缴】", "[dues for {}]";
+    DetailShare => "个人{} 政府{}", "own {} gov {}";
+    DetailTier => "{}档 个人{} 政府{}", "tier {} own {} gov {}";
+    DetailTiers => "可选档次 {}", "tiers {}";
+    DetailHistory => "【缴费记录】", "[payments]";
+    DetailNone => "（未选择居民）", "(no resident selected)";
+    KindReversal => "冲正", "reversal ";
+    KindRefund => "退费", "refund ";
+    DashRanking => "各镇街进度排名（按{}）", "towns ranked by {}";
+    DashTrend => "每日缴费笔数 {}至{} 峰值{}笔/天 合计{}笔", "payments per day {} to {}: peak {}, total {}";
+    DashProjection => "按当前进度预计期末：{}", "at this pace the window ends at: {}";
+    RemittanceLater => "日报解核对视图随缴费解缴模块提供，正在开发中。", "The daily remittance view comes with the remittance module, which is being built.";
+    RemittanceMeanwhile => "在此之前，可在总览中按村居筛选已缴名单，与代办员的日报核对。", "Meanwhile, filter the main view's list by paid per village to check an agent's daily report.";
+    SearchNoHits => "没有找到", "nothing found";
+    SearchDeceased => "{} 已于{}死亡", "{}, died {}";
+    PayTitle => "登记缴费", "Record a payment";
+    PayConfirmTitle => "确认缴费", "Confirm the payment";
+    PayInsurance => "险种", "Insurance";
+    PayReceipt => "收据号", "Receipt";
+    PayReceiptHint => "可不填", "optional";
+    PayAllowed => "可选 {}", "allowed {}";
+    PayShares => "个人缴费 {} 元，政府代缴 {} 元", "the person pays {}, the government {}";
+    PaySubsidy => "，政府补贴 {} 元", ", subsidy {}";
+    PayLate => "（逾期缴费）", " (late)";
+    PayEditHelp => "{}/{} 换项  ←→ 选择  {} 下一步  {} 取消", "{}/{} field  Left/Right choose  {} next  {} cancel";
+    PayWhat => "{} {}年度{}", "{}: {} {}";
+    PayWhatTier => "{} {}年度{} {}元档", "{}: {} {}, tier {}";
+    PayHow => "渠道 {}  缴费日期 {}", "channel {}  date {}";
+    PayConfirmHelp => "{} 确认登记  {} 返回修改", "{} records it  {} goes back";
+    PayRefusedHelp => "{} 返回修改", "{} goes back";
+    PaySending => "正在登记…", "recording…";
+    ExportTitle => "导出清单", "Export the list";
+    ExportWhat => "{} {}名单，CSV（UTF-8），身份证号已隐去", "{}, {} list, CSV (UTF-8), ID numbers masked";
+    ExportMarked => "已选的{}人，CSV（UTF-8），身份证号已隐去", "the {} marked residents, CSV (UTF-8), ID numbers masked";
+    ExportNote => "Excel格式随数据交换模块提供", "XLSX comes with the exchange module";
+    ExportFile => "文件：", "File: ";
+    ExportHelp => "{} 开始导出  {} 取消", "{} starts  {} cancels";
+    ExportRunning => "正在导出 {}/{}", "exporting {}/{}";
+    ExportDone => "已导出{}人到 {}", "exported {} residents to {}";
+    ExportFailed => "导出到{}失败：{}", "export to {} failed: {}";
 }
 
 impl S {
@@ -185,6 +261,19 @@ pub fn fill(template: &str, args: &[&dyn std::fmt::Display]) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The (Chinese, English) name of an action in the audit log, when known.
+pub fn audit_action(name: &str) -> Option<(&'static str, &'static str)> {
+    Some(match name {
+        "record-payment" => ("登记缴费", "payment"),
+        "show-full-id" => ("查看完整证号", "full ID shown"),
+        "reversal" => ("冲正", "reversal"),
+        "refund" => ("退费", "refund"),
+        "generate-roster" => ("生成清册", "roster"),
+        "build-demo" => ("生成演示库", "demo built"),
+        _ => return None,
+    })
 }
 
 /// The (Chinese, English) description of an action: short, for help, hints and palette.
@@ -286,10 +375,7 @@ mod tests {
             fill(S::HeaderDay.get(Lang::Zh), &[&45, &122]),
             "第45天/共122天"
         );
-        assert_eq!(
-            fill(S::HeaderDay.get(Lang::En), &[&45, &122]),
-            "day 45 of 122"
-        );
+        assert_eq!(fill(S::HeaderDay.get(Lang::En), &[&45, &122]), "day 45/122");
         assert_eq!(fill("{} and {}", &[&1]), "1 and {}");
     }
 

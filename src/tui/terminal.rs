@@ -53,6 +53,12 @@ pub trait Console {
     fn on_tick(&mut self) -> Flow {
         Flow::Idle
     }
+    /// How soon the console wants `on_tick` even if no key comes: shorter
+    /// while background work is out, so its result shows at once. `None`
+    /// leaves it to the loop's idle poll.
+    fn next_tick(&self) -> Option<Duration> {
+        None
+    }
     /// Draw the prepared state; never fetch, never change state.
     fn draw(&self, frame: &mut Frame);
 }
@@ -95,7 +101,8 @@ pub fn run<B: Backend, C: Console, E: Events>(
             dirty = false;
         }
         let mut flow = Flow::Idle;
-        if events.poll(poll)? {
+        let wait = console.next_tick().map_or(poll, |t| t.min(poll));
+        if events.poll(wait)? {
             for _ in 0..BATCH {
                 let event = events.read()?;
                 let resized = matches!(event, Event::Resize(..));

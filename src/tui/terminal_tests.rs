@@ -165,3 +165,44 @@ fn restore_is_harmless_when_nothing_was_set_up() {
     restore().unwrap();
     restore().unwrap();
 }
+
+/// Records how long the loop is willing to wait; quits on the third poll.
+struct Waits(Vec<Duration>);
+
+impl Events for Waits {
+    fn poll(&mut self, timeout: Duration) -> io::Result<bool> {
+        self.0.push(timeout);
+        Ok(self.0.len() >= 3)
+    }
+    fn read(&mut self) -> io::Result<Event> {
+        Ok(key('q').unwrap())
+    }
+}
+
+struct Busy(Option<Duration>);
+
+impl Console for Busy {
+    fn on_event(&mut self, _: &Event) -> Flow {
+        Flow::Quit
+    }
+    fn next_tick(&self) -> Option<Duration> {
+        self.0
+    }
+    fn draw(&self, _: &mut Frame) {}
+}
+
+#[test]
+fn a_busy_console_is_ticked_sooner_than_the_idle_poll() {
+    let stop = AtomicBool::new(false);
+    for (wants, waited) in [
+        (Some(Duration::from_millis(8)), Duration::from_millis(8)),
+        (Some(Duration::from_secs(9)), POLL),
+        (None, POLL),
+    ] {
+        let mut terminal = Terminal::new(TestBackend::new(10, 2)).unwrap();
+        let mut events = Waits(Vec::new());
+        let ended = run(&mut terminal, &mut Busy(wants), &mut events, &stop, POLL).unwrap();
+        assert_eq!(ended, Ended::Quit);
+        assert_eq!(events.0[0], waited, "{wants:?}");
+    }
+}
