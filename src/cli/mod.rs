@@ -4,6 +4,7 @@
 pub mod check;
 pub mod demo;
 pub mod find;
+pub mod import;
 pub mod pay;
 pub mod quote;
 pub mod report;
@@ -43,6 +44,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// 在线备份 / back up the database while others work
     Backup(check::BackupArgs),
+    /// 导入名单（村居、居民、缴费、死亡、特殊群体、政策）/ import a list
+    Import(import::ImportArgs),
 }
 
 /// Run the parsed command line; the returned code is the process exit status.
@@ -56,6 +59,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Pay(args)) => pay::run(&args, &db),
         Some(Command::Check(args)) => check::run_check(&args, &db),
         Some(Command::Backup(args)) => check::run_backup(&args, &db),
+        Some(Command::Import(args)) => import::run(&args, &db),
         None => anyhow::bail!("控制台尚未实现 / the console is not built yet"),
     }
 }
