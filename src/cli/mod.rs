@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod demo;
+pub mod export;
 pub mod find;
 pub mod import;
 pub mod pay;
@@ -46,6 +47,8 @@ pub enum Command {
     Backup(check::BackupArgs),
     /// 导入名单（村居、居民、缴费、死亡、特殊群体、政策）/ import a list
     Import(import::ImportArgs),
+    /// 导出名单（未缴费、公示、通报、清册）/ export a list
+    Export(export::ExportArgs),
 }
 
 /// Run the parsed command line; the returned code is the process exit status.
@@ -60,6 +63,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Check(args)) => check::run_check(&args, &db),
         Some(Command::Backup(args)) => check::run_backup(&args, &db),
         Some(Command::Import(args)) => import::run(&args, &db),
+        Some(Command::Export(args)) => export::run(&args, &db),
         None => anyhow::bail!("控制台尚未实现 / the console is not built yet"),
     }
 }

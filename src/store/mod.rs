@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod bulk;
 pub mod check;
+pub mod exports;
 pub mod geo;
 mod import_deaths;
 mod import_groups;
