@@ -8,6 +8,7 @@
 //! - `import residents` of the same file into a new database holding the
 //!   district's villages (ID checks, villages, search keys, roster rows,
 //!   one verdict per line, one transaction);
+//!
 //! and then the same file imported a second time (every row unchanged).
 //! Each figure is the median of `ZHENGJIAO_BENCH_RUNS` runs (default 3).
 //! The table is printed and written to `target/bench-import.md`.

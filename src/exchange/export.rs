@@ -146,7 +146,7 @@ pub struct ListWriter {
 }
 
 enum Out {
-    Xlsx(XlsxOut),
+    Xlsx(Box<XlsxOut>),
     Csv(CsvOut),
 }
 
@@ -159,7 +159,7 @@ impl ListWriter {
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase);
         let out = match ext.as_deref() {
-            Some("xlsx") => Out::Xlsx(XlsxOut::new()),
+            Some("xlsx") => Out::Xlsx(Box::new(XlsxOut::new())),
             Some("csv") => {
                 let gbk = match encoding {
                     None | Some(Encoding::Utf8) => false,
