@@ -204,8 +204,9 @@ impl ListWriter {
 
     /// Lines below the rows of the current sheet (XLSX only).
     pub fn notes(&mut self, lines: &[String]) -> Result<(), WriteError> {
+        let shown = self.columns.iter().filter(|c| !c.context).count();
         match &mut self.out {
-            Out::Xlsx(x) => x.notes(lines, self.columns.len()),
+            Out::Xlsx(x) => x.notes(lines, shown),
             Out::Csv(_) => Ok(()),
         }
     }

@@ -43,7 +43,7 @@ pub(crate) fn import(
     opts: &ImportOptions,
     unknown: Vec<String>,
 ) -> std::result::Result<ImportReport, ImportError> {
-    let policy = imports::campaign_policy(store, opts.year)?;
+    let policy = store.campaign_policy(opts.year)?;
     // Which date column means what, by its title.
     let columns: Vec<(usize, String, Mark)> = header
         .columns()
@@ -67,16 +67,15 @@ pub(crate) fn import(
         |tx, _user, journal| {
             journal.report.refunds = Some(Vec::new());
             let mut seen: HashMap<String, usize> = HashMap::new();
+            let ctx = RowCtx {
+                tx,
+                header,
+                columns: &columns,
+                policy: &policy,
+                today: opts.today,
+            };
             for row in imports::data_rows(&mut table, header) {
-                let row = row?;
-                let ctx = RowCtx {
-                    tx,
-                    header,
-                    columns: &columns,
-                    policy: &policy,
-                    today: opts.today,
-                };
-                ctx.judge(&row, &mut seen, journal)?;
+                ctx.judge(&row?, &mut seen, journal)?;
             }
             Ok(())
         },

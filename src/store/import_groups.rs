@@ -8,7 +8,7 @@ use super::imports::{self, ImportError, ImportKind, ImportOptions, ImportReport,
 use super::roster::refresh_resident;
 use super::{Result, Store};
 use crate::domain::{Group, Office, PolicyYear};
-use crate::exchange::{Field, Header, ReadError, Row, Table};
+use crate::exchange::{Field, Header, Row, Table};
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, params};
 use std::collections::HashMap;
@@ -21,12 +21,7 @@ pub(crate) fn import(
     unknown: Vec<String>,
 ) -> std::result::Result<ImportReport, ImportError> {
     if opts.group.is_none() && !header.has(Field::Category) && !header.has(Field::DisabilityGrade) {
-        return Err(ReadError::MissingColumns {
-            missing: vec![Field::Category],
-            found: header.columns().iter().map(|c| c.title.clone()).collect(),
-            line: header.line(),
-        }
-        .into());
+        return Err(imports::missing_column(header, Field::Category));
     }
     let office = match opts.office.as_deref().map(str::trim) {
         Some(o) if !o.is_empty() => Office::parse(o)
@@ -38,7 +33,7 @@ pub(crate) fn import(
             ));
         }
     };
-    let policy = imports::campaign_policy(store, opts.year)?;
+    let policy = store.campaign_policy(opts.year)?;
     imports::run(
         store,
         ImportKind::Groups,

@@ -6,7 +6,7 @@
 //! unchanged, a different payment for the same year and insurance is refused.
 
 use super::imports::{
-    self, ImportError, ImportKind, ImportOptions, ImportReport, Journal, Progress, missing,
+    self, ImportError, ImportKind, ImportOptions, ImportReport, Journal, OnRows, missing,
 };
 use super::payments::{PaymentRequest, record_in};
 use super::{Result, Store, StoreError};
@@ -24,9 +24,9 @@ pub(crate) fn import(
     header: &Header,
     opts: &ImportOptions,
     unknown: Vec<String>,
-    progress: Progress,
+    progress: OnRows,
 ) -> std::result::Result<ImportReport, ImportError> {
-    let policy = imports::campaign_policy(store, opts.year)?;
+    let policy = store.campaign_policy(opts.year)?;
     let policies = store.policies()?;
     imports::run(
         store,

@@ -10,16 +10,16 @@
 //! resident's roster rows computed), the other writes them with prepared
 //! statements, all in the import's one transaction.
 
+mod writer;
+
 use super::imports::{
-    self, ImportError, ImportKind, ImportOptions, ImportReport, Journal, ManyInsert, Progress,
-    missing, same_name,
+    self, ImportError, ImportKind, ImportOptions, ImportReport, OnRows, missing, same_name,
 };
-use super::roster::{RosterEntry, entries, refresh_resident};
+use super::roster::{RosterEntry, entries};
 use super::{Result, Store, StoreError};
 use crate::domain::{IdNumber, Person, PolicyYear, Sex, compute, name_keys, village_name};
-use crate::exchange::{Field, Header, ReadError, Row, Table, parse_date_cell};
+use crate::exchange::{Field, Header, Row, Table, parse_date_cell};
 use chrono::NaiveDate;
-use rusqlite::{Statement, ToSql, Transaction, params};
 use std::collections::HashMap;
 use std::sync::mpsc::{SyncSender, sync_channel};
 
@@ -89,22 +89,12 @@ pub(crate) fn import(
     header: &Header,
     opts: &ImportOptions,
     unknown: Vec<String>,
-    progress: Progress,
+    progress: OnRows,
 ) -> std::result::Result<ImportReport, ImportError> {
     if !header.has(Field::Village) && !header.has(Field::VillageCode) {
-        return Err(ReadError::MissingColumns {
-            missing: vec![Field::Village],
-            found: header
-                .columns()
-                .iter()
-                .filter(|c| !c.title.is_empty())
-                .map(|c| c.title.clone())
-                .collect(),
-            line: header.line(),
-        }
-        .into());
+        return Err(imports::missing_column(header, Field::Village));
     }
-    let policy = imports::campaign_policy(store, opts.year)?;
+    let policy = store.campaign_policy(opts.year)?;
     // The judging thread reads villages and existing residents through its
     // own connection: it sees the database as it was when the import began,
     // and the file's own duplicates are caught before they reach it.
@@ -117,7 +107,7 @@ pub(crate) fn import(
         year,
         unknown,
         |tx, _user, journal| {
-            let mut writer = Writer::new(tx)?;
+            let mut writer = writer::Writer::new(tx)?;
             let (send, receive) = sync_channel::<std::result::Result<Vec<Judged>, ImportError>>(4);
             std::thread::scope(|scope| {
                 let policy = &policy;
@@ -465,205 +455,6 @@ impl<'a> Judge<'a> {
     }
 }
 
-/// Prepared statements of the writing side.
-struct Writer<'t> {
-    tx: &'t Transaction<'t>,
-    /// The id the next new resident gets (the import holds the write lock).
-    next_id: i64,
-    residents: ManyInsert<'t>,
-    roster: ManyInsert<'t>,
-    keys: ManyInsert<'t>,
-    update: Statement<'t>,
-    unkey: Statement<'t>,
-    /// Search keys of new residents, written in key order: a B-tree takes
-    /// sorted keys several times faster than keys in the file's order.
-    pending: KeyBuffer,
-}
-
-/// Rows written per statement.
-/// Not for residents: a statement of several rows needs a statement journal
-/// (the registry has unique and foreign keys), which costs more than it
-/// saves. Roster rows have triggers and need the journal anyway.
-const ROWS_PER_STATEMENT: usize = 50;
-/// Keys held before they are sorted and written (about 50 MB).
-const KEYS_HELD: usize = 2_000_000;
-
-impl<'t> Writer<'t> {
-    fn new(tx: &'t Transaction<'t>) -> Result<Self> {
-        let next_id: i64 =
-            tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM residents", [], |r| {
-                r.get(0)
-            })?;
-        Ok(Writer {
-            tx,
-            next_id,
-            residents: ManyInsert::new(
-                tx,
-                "INSERT INTO residents (id, id_number, name, sex, birth_date, village_id, residence, phone)",
-                8,
-                1,
-            )?,
-            roster: ManyInsert::new(
-                tx,
-                "INSERT INTO roster (year, insurance, resident_id, village_id, measure, status, person_fen,
-                                     government_fen, office, basis)",
-                10,
-                ROWS_PER_STATEMENT,
-            )?,
-            keys: ManyInsert::new(
-                tx,
-                "INSERT OR IGNORE INTO search_keys (key, resident_id)",
-                2,
-                ROWS_PER_STATEMENT * 4,
-            )?,
-            update: tx.prepare(
-                "UPDATE residents SET name = ?2, village_id = ?3, phone = ?4, residence = ?5 WHERE id = ?1",
-            )?,
-            unkey: tx.prepare("DELETE FROM search_keys WHERE key = ?1 AND resident_id = ?2")?,
-            pending: KeyBuffer::default(),
-        })
-    }
-
-    /// Write one batch: new residents and their roster rows a hundred at a
-    /// time, changes one by one, every verdict.
-    fn apply(
-        &mut self,
-        batch: Vec<Judged>,
-        journal: &mut Journal,
-        policy: &PolicyYear,
-    ) -> Result<()> {
-        let mut new: Vec<(i64, NewResident)> = Vec::new();
-        for judged in batch {
-            match judged {
-                Judged::Rejected { line, reason } => journal.rejected(line, reason)?,
-                Judged::Unchanged { line } => journal.unchanged(line)?,
-                Judged::Changed(c) => self.change(*c, journal, policy)?,
-                Judged::New(r) => {
-                    let id = self.next_id;
-                    self.next_id += 1;
-                    // The keys index_resident writes, without its search for old ones.
-                    for k in r.keys.split_terminator(KEY_END) {
-                        self.pending.push(k, id);
-                    }
-                    journal.accepted(r.line, None)?;
-                    new.push((id, *r));
-                }
-            }
-        }
-        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(new.len() * 8);
-        for (id, r) in &new {
-            values.extend([
-                id as &dyn ToSql,
-                &r.id_number,
-                &r.name,
-                &r.sex,
-                &r.birth_date,
-                &r.village_id,
-                &r.residence,
-                &r.phone,
-            ]);
-        }
-        self.residents.insert(&values)?;
-        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(new.len() * 20);
-        for (id, r) in &new {
-            for e in &r.roster {
-                values.extend([
-                    &policy.year as &dyn ToSql,
-                    &e.insurance,
-                    id,
-                    &r.village_id,
-                    &e.measure,
-                    &e.status,
-                    &e.person_fen,
-                    &e.government_fen,
-                    &e.office,
-                    &e.basis,
-                ]);
-            }
-        }
-        self.roster.insert(&values)?;
-        if self.pending.len() >= KEYS_HELD {
-            self.flush_keys()?;
-        }
-        Ok(())
-    }
-
-    fn change(&mut self, c: Change, journal: &mut Journal, policy: &PolicyYear) -> Result<()> {
-        self.update.execute(params![
-            c.resident_id,
-            c.name,
-            c.village_id,
-            c.phone,
-            c.residence
-        ])?;
-        if let Some((old, new)) = &c.rekey {
-            for k in old {
-                self.unkey.execute(params![k, c.resident_id])?;
-            }
-            let mut values: Vec<&dyn ToSql> = Vec::with_capacity(new.len() * 2);
-            for k in new {
-                values.extend([k as &dyn ToSql, &c.resident_id]);
-            }
-            self.keys.insert(&values)?;
-        }
-        if c.moved {
-            refresh_resident(self.tx, policy, c.resident_id)?;
-        }
-        journal.updated(c.line, c.detail)
-    }
-
-    /// Write the held search keys in key order.
-    fn flush_keys(&mut self) -> Result<()> {
-        self.pending.sort();
-        for chunk in self.pending.items.chunks(10_000) {
-            let keys: Vec<(&str, i64)> = chunk.iter().map(|i| (self.pending.key(i), i.2)).collect();
-            let mut values: Vec<&dyn ToSql> = Vec::with_capacity(keys.len() * 2);
-            for (k, id) in &keys {
-                values.extend([k as &dyn ToSql, id]);
-            }
-            self.keys.insert(&values)?;
-        }
-        self.pending.clear();
-        Ok(())
-    }
-}
-
-/// Search keys held compactly: their texts in one string, each item the
-/// span of its text and the resident.
-#[derive(Default)]
-struct KeyBuffer {
-    text: String,
-    items: Vec<(u32, u32, i64)>,
-}
-
-impl KeyBuffer {
-    fn push(&mut self, key: &str, resident_id: i64) {
-        let start = self.text.len() as u32;
-        self.text.push_str(key);
-        self.items.push((start, key.len() as u32, resident_id));
-    }
-
-    fn len(&self) -> usize {
-        self.items.len()
-    }
-
-    fn clear(&mut self) {
-        self.text.clear();
-        self.items.clear();
-    }
-
-    fn key(&self, &(start, len, _): &(u32, u32, i64)) -> &str {
-        &self.text[start as usize..(start + len) as usize]
-    }
-
-    /// Into the order of the table's primary key (key, resident).
-    fn sort(&mut self) {
-        let mut items = std::mem::take(&mut self.items);
-        items.sort_unstable_by(|a, b| self.key(a).cmp(self.key(b)).then(a.2.cmp(&b.2)));
-        self.items = items;
-    }
-}
-
 fn check_name(name: &str) -> std::result::Result<(), String> {
     if name.chars().any(|c| c.is_control()) {
         return Err(format!(
@@ -704,8 +495,8 @@ fn same_month(text: &str, date: NaiveDate) -> bool {
 /// landline with its area code (7–12 digits, `-` allowed).
 fn parse_phone(text: &str) -> std::result::Result<String, String> {
     let p: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    let digits = p.chars().filter(char::is_ascii_digit).count();
     let bare = p.strip_prefix("+86").unwrap_or(&p);
+    let digits = bare.chars().filter(char::is_ascii_digit).count();
     if bare.chars().all(|c| c.is_ascii_digit() || c == '-') && (7..=12).contains(&digits) {
         Ok(p)
     } else {

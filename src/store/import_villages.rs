@@ -75,17 +75,17 @@ fn judge(
             upsert_town(tx, town_code, given)?
         }
         // A town of the district's official list, named by its code.
-        (None, _) if bundled_town(town_code).is_some() => {
-            upsert_town(tx, town_code, &bundled_town(town_code).expect("checked"))?
-        }
-        (None, _) => {
-            return journal.rejected(
+        (None, _) => match bundled_town(town_code) {
+            Some(name) => upsert_town(tx, town_code, &name)?,
+            None => {
+                return journal.rejected(
                 row.line,
-                format!(
-                    "镇街代码{town_code}不存在，请在镇街列写明镇街名称 / no town with code {town_code}; give its name in the town column"
-                ),
-            );
-        }
+                    format!(
+                        "镇街代码{town_code}不存在，请在镇街列写明镇街名称 / no town with code {town_code}; give its name in the town column"
+                    ),
+                );
+            }
+        },
     };
     let old: Option<(String, i64, String)> = tx
         .prepare_cached(

@@ -19,7 +19,6 @@ use crate::exchange::{Field, Header, ReadError, Row, Table};
 use chrono::NaiveDate;
 use rusqlite::{Connection, Statement, Transaction, params};
 use serde::Serialize;
-use std::fmt;
 
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -34,15 +33,6 @@ pub enum ImportKind {
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 6] = [
-        ImportKind::Villages,
-        ImportKind::Residents,
-        ImportKind::Payments,
-        ImportKind::Deaths,
-        ImportKind::Groups,
-        ImportKind::Policy,
-    ];
-
     pub fn code(self) -> &'static str {
         match self {
             ImportKind::Villages => "villages",
@@ -86,12 +76,6 @@ impl ImportKind {
             ImportKind::Groups => vec![Field::IdNumber],
             ImportKind::Policy => Vec::new(),
         }
-    }
-}
-
-impl fmt::Display for ImportKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
     }
 }
 
@@ -172,12 +156,6 @@ pub struct ImportReport {
     pub unknown_columns: Vec<String>,
 }
 
-impl ImportReport {
-    pub fn rows(&self) -> usize {
-        self.accepted + self.updated + self.unchanged + self.rejected.len()
-    }
-}
-
 /// Why an import did not run at all.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -206,7 +184,7 @@ impl ImportError {
 }
 
 /// Called with the number of rows judged so far.
-pub type Progress<'a> = &'a dyn Fn(usize);
+pub type OnRows<'a> = &'a dyn Fn(usize);
 
 /// An INSERT of many rows per statement: the per-statement cost of SQLite
 /// counts when a file has hundreds of thousands of rows.
@@ -255,8 +233,9 @@ pub(crate) struct Journal<'t> {
     pub report: ImportReport,
 }
 
-/// Verdicts written per statement.
+/// Verdicts written per statement, and held before they are written.
 const VERDICTS_PER_STATEMENT: usize = 250;
+const VERDICTS_HELD: usize = 1000;
 
 impl<'t> Journal<'t> {
     fn begin(
@@ -280,7 +259,7 @@ impl<'t> Journal<'t> {
                 4,
                 VERDICTS_PER_STATEMENT,
             )?,
-            pending: Vec::with_capacity(VERDICTS_PER_STATEMENT * 4),
+            pending: Vec::with_capacity(VERDICTS_HELD),
             report: ImportReport {
                 import_id: Some(import_id),
                 kind,
@@ -305,7 +284,7 @@ impl<'t> Journal<'t> {
     fn write(&mut self, line: usize, verdict: &'static str, reason: Option<&str>) -> Result<()> {
         self.pending
             .push((line as i64, verdict, reason.map(str::to_string)));
-        if self.pending.len() >= self.pending.capacity() {
+        if self.pending.len() >= VERDICTS_HELD {
             self.flush()?;
         }
         Ok(())
@@ -485,21 +464,19 @@ pub(crate) fn date_of(
     Ok(date)
 }
 
-/// The policy of the campaign year.
-pub(crate) fn campaign_policy(store: &Store, year: Option<i32>) -> Result<PolicyYear> {
-    let policies = store.policies()?;
-    let year = match year {
-        Some(y) => y,
-        None => store
-            .stored_year()?
-            .unwrap_or_else(|| policies.latest().year),
-    };
-    policies.get(year).cloned().ok_or_else(|| {
-        StoreError::refused(
-            format!("没有{year}年度的政策，请先导入政策文件"),
-            format!("no policy for year {year}; import the policy file first"),
-        )
-    })
+/// A column the file lacks (exit status 2), listing the titles it has.
+pub(crate) fn missing_column(header: &Header, field: Field) -> ImportError {
+    ReadError::MissingColumns {
+        missing: vec![field],
+        found: header
+            .columns()
+            .iter()
+            .filter(|c| !c.title.is_empty())
+            .map(|c| c.title.clone())
+            .collect(),
+        line: header.line(),
+    }
+    .into()
 }
 
 /// Run `body` in one IMMEDIATE transaction with a journal; commit, or roll
@@ -579,6 +556,24 @@ impl RoomyCache {
 }
 
 impl Store {
+    /// The policy of the campaign year: `year` if given, else the year the
+    /// database works on, else the newest policy year.
+    pub fn campaign_policy(&self, year: Option<i32>) -> Result<PolicyYear> {
+        let policies = self.policies()?;
+        let year = match year {
+            Some(y) => y,
+            None => self
+                .stored_year()?
+                .unwrap_or_else(|| policies.latest().year),
+        };
+        policies.get(year).cloned().ok_or_else(|| {
+            StoreError::refused(
+                format!("没有{year}年度的政策，请先导入政策文件"),
+                format!("no policy for year {year}; import the policy file first"),
+            )
+        })
+    }
+
     /// Import an opened list whose header has been read. See the module
     /// documentation; the policy kind goes through [`Store::import_policy`].
     pub fn import_table(
@@ -587,7 +582,7 @@ impl Store {
         table: Table,
         header: &Header,
         opts: &ImportOptions,
-        progress: Progress,
+        progress: OnRows,
     ) -> std::result::Result<ImportReport, ImportError> {
         header.require(&kind.required(opts))?;
         let unknown: Vec<String> = header.unknown().into_iter().map(String::from).collect();
