@@ -192,8 +192,10 @@ fn progress_bar(table: &Table, json: bool) -> ProgressBar {
         .map(|b| b.iter().filter(|&&c| c == b'\n').count() as u64);
     match lines {
         Some(n) => ProgressBar::new(n).with_style(
-            ProgressStyle::with_template("{bar:30} {pos}/{len} 行 rows  已用 {elapsed}  剩余 {eta}")
-                .expect("template"),
+            ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} 行 rows  已用 {elapsed}  剩余 {eta}",
+            )
+            .expect("template"),
         ),
         None => ProgressBar::new_spinner().with_style(
             ProgressStyle::with_template("{spinner} 已处理 {pos} 行 / rows  {elapsed}")
