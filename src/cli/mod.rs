@@ -6,7 +6,9 @@ pub mod check;
 pub mod console;
 pub mod declare;
 pub mod demo;
+pub mod export;
 pub mod find;
+pub mod import;
 pub mod pay;
 pub mod proxy;
 pub mod quote;
@@ -82,6 +84,10 @@ pub enum Command {
     Roster(roster::RosterArgs),
     /// 居民缴费查询 / a resident's file and payment history
     Resident(resident::ResidentArgs),
+    /// 导入名单（村居、居民、缴费、死亡、特殊群体、政策）/ import a list
+    Import(import::ImportArgs),
+    /// 导出名单（未缴费、公示、通报、清册）/ export a list
+    Export(export::ExportArgs),
 }
 
 /// Run the parsed command line; the returned code is the process exit status.
@@ -112,5 +118,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             },
             &db,
         ),
+        Some(Command::Import(args)) => import::run(&args, &db),
+        Some(Command::Export(args)) => export::run(&args, &db),
     }
 }

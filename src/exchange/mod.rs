@@ -53,6 +53,7 @@ mod biff;
 pub mod cell;
 mod encoding;
 mod error;
+pub mod export;
 pub mod format;
 mod header;
 mod html;

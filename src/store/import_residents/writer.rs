@@ -1,0 +1,228 @@
+//! The writing side of the residents import: new residents and their roster
+//! rows many to a statement, their search keys held and written in key
+//! order, changes one by one, every verdict.
+
+use super::{Change, Judged, KEY_END, NewResident};
+use crate::domain::PolicyYear;
+use crate::store::Result;
+use crate::store::imports::{Journal, ManyInsert};
+use crate::store::roster::refresh_resident;
+use rusqlite::{Statement, ToSql, Transaction, params};
+
+/// Prepared statements of the writing side.
+pub(super) struct Writer<'t> {
+    tx: &'t Transaction<'t>,
+    /// The id the next new resident gets (the import holds the write lock).
+    next_id: i64,
+    residents: ManyInsert<'t>,
+    roster: ManyInsert<'t>,
+    keys: ManyInsert<'t>,
+    update: Statement<'t>,
+    /// Search keys of new residents, written in key order: a B-tree takes
+    /// sorted keys several times faster than keys in the file's order.
+    pending: KeyBuffer,
+    /// Names whose keys this import has written or holds.
+    named: std::collections::HashSet<String>,
+}
+
+/// Roster rows and search keys written per statement. Residents go one to
+/// a statement: several rows would need a statement journal (the registry
+/// has unique and foreign keys), which costs more than it saves; roster rows
+/// have triggers and need the journal anyway.
+const ROWS_PER_STATEMENT: usize = 50;
+/// Keys held before they are sorted and written (about 50 MB).
+const KEYS_HELD: usize = 2_000_000;
+
+impl<'t> Writer<'t> {
+    pub(super) fn new(tx: &'t Transaction<'t>) -> Result<Self> {
+        let next_id: i64 =
+            tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM residents", [], |r| {
+                r.get(0)
+            })?;
+        Ok(Writer {
+            tx,
+            next_id,
+            residents: ManyInsert::new(
+                tx,
+                "INSERT INTO residents (id, id_number, name, sex, birth_date, village_id, residence, phone)",
+                8,
+                1,
+            )?,
+            roster: ManyInsert::new(
+                tx,
+                "INSERT INTO roster (year, insurance, resident_id, village_id, measure, status, person_fen,
+                                     government_fen, office, basis)",
+                10,
+                ROWS_PER_STATEMENT,
+            )?,
+            keys: ManyInsert::new(
+                tx,
+                "INSERT OR IGNORE INTO name_keys (key, name)",
+                2,
+                ROWS_PER_STATEMENT * 4,
+            )?,
+            update: tx.prepare(
+                "UPDATE residents SET name = ?2, village_id = ?3, phone = ?4, residence = ?5 WHERE id = ?1",
+            )?,
+            pending: KeyBuffer::default(),
+            named: std::collections::HashSet::new(),
+        })
+    }
+
+    /// Write one batch: new residents, their roster rows and keys, changes,
+    /// every verdict.
+    pub(super) fn apply(
+        &mut self,
+        batch: Vec<Judged>,
+        journal: &mut Journal,
+        policy: &PolicyYear,
+    ) -> Result<()> {
+        let mut new: Vec<(i64, NewResident)> = Vec::new();
+        for judged in batch {
+            match judged {
+                Judged::Rejected { line, reason } => journal.rejected(line, reason)?,
+                Judged::Unchanged { line } => journal.unchanged(line)?,
+                Judged::Changed(c) => self.change(*c, journal, policy)?,
+                Judged::New(r) => {
+                    let id = self.next_id;
+                    self.next_id += 1;
+                    // The keys index_resident writes, without its search for old ones.
+                    // Keys belong to names: written once per distinct name.
+                    if self.named.insert(r.name.clone()) {
+                        for k in r.keys.split_terminator(KEY_END) {
+                            self.pending.push(k, &r.name);
+                        }
+                    }
+                    journal.accepted(r.line, None)?;
+                    new.push((id, *r));
+                }
+            }
+        }
+        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(new.len() * 8);
+        for (id, r) in &new {
+            values.extend([
+                id as &dyn ToSql,
+                &r.id_number,
+                &r.name,
+                &r.sex,
+                &r.birth_date,
+                &r.village_id,
+                &r.residence,
+                &r.phone,
+            ]);
+        }
+        self.residents.insert(&values)?;
+        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(new.len() * 20);
+        for (id, r) in &new {
+            for e in &r.roster {
+                values.extend([
+                    &policy.year as &dyn ToSql,
+                    &e.insurance,
+                    id,
+                    &r.village_id,
+                    &e.measure,
+                    &e.status,
+                    &e.person_fen,
+                    &e.government_fen,
+                    &e.office,
+                    &e.basis,
+                ]);
+            }
+        }
+        self.roster.insert(&values)?;
+        if self.pending.len() >= KEYS_HELD {
+            self.flush_keys()?;
+        }
+        Ok(())
+    }
+
+    fn change(&mut self, c: Change, journal: &mut Journal, policy: &PolicyYear) -> Result<()> {
+        self.update.execute(params![
+            c.resident_id,
+            c.name,
+            c.village_id,
+            c.phone,
+            c.residence
+        ])?;
+        // A renamed resident is found under the new name's keys; the old
+        // name's keys lead only to residents still called so.
+        if let Some((_, new)) = &c.rekey
+            && self.named.insert(c.name.clone())
+        {
+            let mut values: Vec<&dyn ToSql> = Vec::with_capacity(new.len() * 2);
+            for k in new {
+                values.extend([k as &dyn ToSql, &c.name]);
+            }
+            self.keys.insert(&values)?;
+        }
+        if c.moved {
+            refresh_resident(self.tx, policy, c.resident_id)?;
+        }
+        journal.updated(c.line, c.detail)
+    }
+
+    /// Write the held search keys in key order.
+    pub(super) fn flush_keys(&mut self) -> Result<()> {
+        self.pending.sort();
+        for chunk in self.pending.items.chunks(10_000) {
+            let keys: Vec<(&str, &str)> = chunk
+                .iter()
+                .map(|i| (self.pending.key(i), self.pending.name(i)))
+                .collect();
+            let mut values: Vec<&dyn ToSql> = Vec::with_capacity(keys.len() * 2);
+            for (k, id) in &keys {
+                values.extend([k as &dyn ToSql, id]);
+            }
+            self.keys.insert(&values)?;
+        }
+        self.pending.clear();
+        Ok(())
+    }
+}
+
+/// Search keys held compactly: their texts and names in one string, each
+/// item the span of its key and of its name.
+#[derive(Default)]
+struct KeyBuffer {
+    text: String,
+    items: Vec<(u32, u32, u32, u32)>,
+}
+
+impl KeyBuffer {
+    fn push(&mut self, key: &str, name: &str) {
+        let start = self.text.len() as u32;
+        self.text.push_str(key);
+        let name_start = self.text.len() as u32;
+        self.text.push_str(name);
+        self.items
+            .push((start, key.len() as u32, name_start, name.len() as u32));
+    }
+
+    fn name(&self, &(_, _, start, len): &(u32, u32, u32, u32)) -> &str {
+        &self.text[start as usize..(start + len) as usize]
+    }
+
+    fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.items.clear();
+    }
+
+    fn key(&self, &(start, len, _, _): &(u32, u32, u32, u32)) -> &str {
+        &self.text[start as usize..(start + len) as usize]
+    }
+
+    /// Into the order of the table's primary key (key, name).
+    fn sort(&mut self) {
+        let mut items = std::mem::take(&mut self.items);
+        items.sort_unstable_by(|a, b| {
+            self.key(a)
+                .cmp(self.key(b))
+                .then(self.name(a).cmp(self.name(b)))
+        });
+        self.items = items;
+    }
+}
