@@ -99,6 +99,7 @@ impl App {
             })
         })?;
         let data_version = store.data_version()?;
+        let reminder = backup_reminder(&store, ui.lang)?;
         let mut app = App {
             measures: measures(&session.policy),
             workers,
@@ -116,7 +117,7 @@ impl App {
             audit: AuditView::default(),
             remittance: Remittance,
             overlay: None,
-            message: None,
+            message: reminder,
             size: Rect::new(0, 0, 80, 24),
             export: None,
             export_status: None,
@@ -445,6 +446,32 @@ impl Console for App {
     fn draw(&self, frame: &mut Frame) {
         self.draw_screen(frame);
     }
+}
+
+/// Remind an admin when the last backup is older than a day (or missing).
+fn backup_reminder(
+    store: &Store,
+    lang: crate::tui::strings::Lang,
+) -> store::Result<Option<(String, Tone)>> {
+    if store.role()? != Some(store::users::Role::Admin)
+        || store.stored_as_of()?.is_some() && store.meta("demo")?.is_some()
+    {
+        return Ok(None);
+    }
+    let last = store.last_backup()?;
+    let stale = match &last {
+        None => true,
+        Some(at) => chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M:%S")
+            .map(|t| chrono::Local::now().naive_local() - t > chrono::Duration::days(1))
+            .unwrap_or(true),
+    };
+    Ok(stale.then(|| {
+        let text = match &last {
+            Some(at) => fill(S::MsgBackupOld.get(lang), &[at]),
+            None => S::MsgBackupNever.get(lang).to_string(),
+        };
+        (text, Tone::Bad)
+    }))
 }
 
 #[cfg(test)]

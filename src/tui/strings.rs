@@ -174,6 +174,8 @@ texts! {
     MsgNoList => "请先选择镇街或村居", "select a town or village first";
     MsgNotFound => "找不到该村居", "village not found";
     MsgFullId => "完整证号 {}（查看已记入操作日志）", "full ID number {} (this viewing is in the audit log)";
+    MsgBackupOld => "上次备份是 {}，已超过一天，请运行 zhengjiao backup", "the last backup was {}, more than a day ago: run zhengjiao backup";
+    MsgBackupNever => "本数据库从未备份，请运行 zhengjiao backup", "this database has never been backed up: run zhengjiao backup";
     MsgFullIdReadOnly => "只读模式不能查看完整证号：查看须记入操作日志", "read-only: a full ID number is shown only when the viewing can be written to the audit log";
     MsgPaid => "已登记：{} {}年度{} 个人{}元 政府{}元", "recorded: {}, {} {}, own share {}, government {}";
     MsgExportBusy => "上一次导出尚未完成", "the previous export is still running";
