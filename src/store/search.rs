@@ -40,7 +40,9 @@ pub fn index_resident(
     index_name(tx, name)
 }
 
-/// Write the search keys of a name (no-op when the name is known).
+/// Make residents of this name findable: its keys are written once per
+/// distinct name (no-op when the name is known). ID numbers are indexed by
+/// the schema itself.
 pub fn index_name(tx: &Connection, name: &str) -> Result<()> {
     if tx
         .prepare_cached("SELECT 1 FROM name_keys WHERE key = ?1 AND name = ?1")?

@@ -453,9 +453,8 @@ fn backup_reminder(
     store: &Store,
     lang: crate::tui::strings::Lang,
 ) -> store::Result<Option<(String, Tone)>> {
-    if store.role()? != Some(store::users::Role::Admin)
-        || store.stored_as_of()?.is_some() && store.meta("demo")?.is_some()
-    {
+    // Demo databases are rebuilt at will: no reminder there.
+    if store.role()? != Some(store::users::Role::Admin) || store.meta("demo")?.is_some() {
         return Ok(None);
     }
     let last = store.last_backup()?;

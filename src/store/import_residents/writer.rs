@@ -86,7 +86,7 @@ impl<'t> Writer<'t> {
                 Judged::New(r) => {
                     let id = self.next_id;
                     self.next_id += 1;
-                    // The keys index_resident writes, without its search for old ones.
+                    // The keys search::index_name writes, held and written sorted.
                     // Keys belong to names: written once per distinct name.
                     if self.named.insert(r.name.clone()) {
                         for k in r.keys.split_terminator(KEY_END) {
