@@ -15,6 +15,10 @@
 //! database is kept in the target directory between runs (the demo is
 //! deterministic). Results are printed and written to `target/console-bench.md`.
 
+/// The binary's allocator, so that figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::{CrosstermBackend, TestBackend};
 use ratatui::layout::Rect;

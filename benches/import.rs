@@ -10,8 +10,13 @@
 //!   one verdict per line, one transaction);
 //!
 //! and then the same file imported a second time (every row unchanged).
+//! `ZHENGJIAO_BENCH_CSV=PATH` keeps the file there (and reuses it when it exists).
 //! Each figure is the median of `ZHENGJIAO_BENCH_RUNS` runs (default 3).
 //! The table is printed and written to `target/bench-import.md`.
+
+/// The binary's allocator, so that figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use rand::prelude::*;
 use rand_chacha::ChaCha8Rng;
@@ -24,7 +29,7 @@ use zhengjiao::demo::names;
 use zhengjiao::domain::IdNumber;
 use zhengjiao::exchange::{self, Mapping, ReadOptions};
 use zhengjiao::store::imports::{ImportKind, ImportOptions};
-use zhengjiao::store::{Store, geo};
+use zhengjiao::store::{Store, audit, geo};
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
@@ -107,7 +112,11 @@ fn fresh_store(db: &Path) -> Store {
     }
     let mut store = Store::open(db).unwrap().with_user("bench");
     store
-        .write(|tx, _| geo::load_bundled_divisions(tx))
+        .write(|tx, user| {
+            geo::load_bundled_divisions(tx)?;
+            audit::record(tx, user, "load", "villages", None, "bundled divisions")?;
+            Ok(())
+        })
         .unwrap();
     store
 }
@@ -138,9 +147,14 @@ fn main() {
         .max(1);
     let sqlite3 = std::env::var("ZHENGJIAO_SQLITE3").unwrap_or_else(|_| "/usr/bin/sqlite3".into());
     let dir = tempfile::TempDir::new().unwrap();
-    let csv = dir.path().join("residents.csv");
-    eprintln!("writing {rows} residents to a CSV…");
-    write_csv(&csv, rows);
+    // ZHENGJIAO_BENCH_CSV keeps the generated file (written once) for profiling.
+    let csv = std::env::var_os("ZHENGJIAO_BENCH_CSV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| dir.path().join("residents.csv"));
+    if !csv.exists() {
+        eprintln!("writing {rows} residents to a CSV…");
+        write_csv(&csv, rows);
+    }
     let size = std::fs::metadata(&csv).unwrap().len();
 
     let mut base = Vec::new();

@@ -4,6 +4,10 @@
 //! `4000000` for the city). Each figure is the median of several runs. The
 //! table is printed and written to `target/bench-results.md`.
 
+/// The binary's allocator, so that figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::fmt::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};

@@ -6,18 +6,18 @@
 //!
 //! Built for the district's 400,000 residents: one thread reads and judges
 //! rows (ID check, village resolved once per distinct name, existing
-//! residents looked up a thousand at a time, search keys and the new
-//! resident's roster rows computed), the other writes them with prepared
-//! statements, all in the import's one transaction.
+//! residents looked up a thousand at a time, search keys computed), the
+//! other writes them with prepared statements and the new residents' roster
+//! rows in one statement at the end, all in the import's one transaction.
 
+mod new_rosters;
 mod writer;
 
 use super::imports::{
     self, ImportError, ImportKind, ImportOptions, ImportReport, OnRows, missing, same_name,
 };
-use super::roster::{RosterEntry, entries};
 use super::{Result, Store, StoreError};
-use crate::domain::{IdNumber, Person, PolicyYear, Sex, compute, name_keys, village_name};
+use crate::domain::{IdNumber, Sex, name_keys, village_name};
 use crate::exchange::{Field, Header, Row, Table, parse_date_cell};
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -43,12 +43,15 @@ struct NewResident {
     name: String,
     sex: &'static str,
     birth_date: NaiveDate,
+    /// The birth date as stored (`YYYY-MM-DD`), formatted on the judging thread.
+    birth_text: String,
     village_id: i64,
     phone: Option<String>,
     residence: &'static str,
-    /// The search keys, each ended by [`KEY_END`]: one allocation, not one per key.
+    /// The search keys, each ended by [`KEY_END`]: one allocation, not one
+    /// per key. Empty when an earlier row of the file had the same name
+    /// (keys belong to names).
     keys: String,
-    roster: Vec<RosterEntry>,
 }
 
 struct Change {
@@ -111,7 +114,7 @@ pub(crate) fn import(
             let (send, receive) = sync_channel::<std::result::Result<Vec<Judged>, ImportError>>(4);
             std::thread::scope(|scope| {
                 let policy = &policy;
-                scope.spawn(move || judge_all(reader, table, header, policy, send));
+                scope.spawn(move || judge_all(reader, table, header, send));
                 let mut done = 0;
                 for batch in receive {
                     let batch = batch?;
@@ -119,7 +122,7 @@ pub(crate) fn import(
                     writer.apply(batch, journal, policy)?;
                     progress(done);
                 }
-                writer.flush_keys()?;
+                writer.finish(journal, policy)?;
                 Ok(())
             })
         },
@@ -132,10 +135,9 @@ fn judge_all(
     reader: Store,
     mut table: Table,
     header: &Header,
-    policy: &PolicyYear,
     send: SyncSender<std::result::Result<Vec<Judged>, ImportError>>,
 ) {
-    let mut judge = match Judge::new(&reader, header, policy) {
+    let mut judge = match Judge::new(&reader, header) {
         Ok(j) => j,
         Err(e) => {
             let _ = send.send(Err(e.into()));
@@ -170,16 +172,19 @@ fn judge_all(
 struct Judge<'a> {
     reader: &'a Store,
     header: &'a Header,
-    policy: &'a PolicyYear,
     /// ID number (first 17 digits) → the line it was first seen on.
     seen: HashMap<u64, usize>,
     /// (town, village as written) → village id or the reason it is not one.
     villages: HashMap<(String, String), std::result::Result<i64, String>>,
     village_names: HashMap<i64, String>,
+    /// Names whose keys an earlier new resident carries.
+    keyed: std::collections::HashSet<String>,
+    /// Whether the registry held anyone when the import began.
+    registry_empty: bool,
 }
 
 impl<'a> Judge<'a> {
-    fn new(reader: &'a Store, header: &'a Header, policy: &'a PolicyYear) -> Result<Self> {
+    fn new(reader: &'a Store, header: &'a Header) -> Result<Self> {
         let village_names = reader
             .villages(None)?
             .into_iter()
@@ -188,10 +193,15 @@ impl<'a> Judge<'a> {
         Ok(Judge {
             reader,
             header,
-            policy,
             seen: HashMap::new(),
             villages: HashMap::new(),
             village_names,
+            keyed: std::collections::HashSet::new(),
+            registry_empty: reader.conn().query_row(
+                "SELECT NOT EXISTS (SELECT 1 FROM residents)",
+                [],
+                |r| r.get(0),
+            )?,
         })
     }
 
@@ -355,7 +365,7 @@ impl<'a> Judge<'a> {
         ids: impl Iterator<Item = &'i str>,
     ) -> Result<HashMap<String, Existing>> {
         let list: Vec<&str> = ids.collect();
-        if list.is_empty() {
+        if list.is_empty() || self.registry_empty {
             return Ok(HashMap::new());
         }
         let json = serde_json::to_string(&list).expect("strings serialise");
@@ -378,26 +388,26 @@ impl<'a> Judge<'a> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    fn new_resident(&self, c: Candidate) -> Judged {
-        // A new resident has no groups, flags or death yet: the person the
-        // roster refresh would build.
-        let roster = compute(self.policy, &Person::born(c.id.birth_date()), None)
-            .map(|d| entries(&d))
-            .unwrap_or_default();
-        Judged::New(Box::new(NewResident {
-            line: c.line,
-            keys: name_keys::keys(&c.name)
+    fn new_resident(&mut self, c: Candidate) -> Judged {
+        let keys = if self.keyed.insert(c.name.clone()) {
+            name_keys::keys(&c.name)
                 .into_iter()
                 .flat_map(|k| [k, KEY_END.to_string()])
-                .collect(),
+                .collect()
+        } else {
+            String::new()
+        };
+        Judged::New(Box::new(NewResident {
+            line: c.line,
+            keys,
             id_number: c.id.as_str().to_string(),
             sex: c.id.sex().code(),
             birth_date: c.id.birth_date(),
+            birth_text: c.id.birth_date().format("%Y-%m-%d").to_string(),
             name: c.name,
             village_id: c.village_id,
             phone: c.phone,
             residence: c.residence.unwrap_or("hukou"),
-            roster,
         }))
     }
 

@@ -29,6 +29,7 @@ pub mod review;
 pub mod roster;
 pub mod schema;
 pub mod search;
+mod set_aside;
 pub mod special;
 pub mod users;
 

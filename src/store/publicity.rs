@@ -58,9 +58,11 @@ impl Store {
                 ));
             }
             let listed: i64 = tx.query_row(
-                "SELECT count(DISTINCT x.resident_id) FROM paid x JOIN roster ro
-                     ON ro.year = x.year AND ro.insurance = x.insurance AND ro.resident_id = x.resident_id
-                  WHERE x.year = ?1 AND ro.village_id = ?2",
+                "SELECT count(DISTINCT r.id) FROM residents r
+                   JOIN roster ro ON ro.year = ?1 AND ro.insurance IN ('medical', 'pension')
+                                 AND ro.resident_id = r.id AND ro.village_id = ?2
+                   JOIN paid x ON x.year = ro.year AND x.insurance = ro.insurance AND x.resident_id = ro.resident_id
+                  WHERE r.village_id = ?2",
                 params![year, village_id],
                 |r| r.get(0),
             )?;
@@ -94,11 +96,12 @@ impl Store {
     pub fn publicity_list(&self, year: i32, village_id: i64) -> Result<Vec<PublicityRow>> {
         let mut st = self.conn().prepare_cached(
             "SELECT r.name, r.id_number, p.insurance, p.person_fen, p.government_fen, p.tier_fen, p.paid_on
-               FROM roster ro
+               FROM residents r
+               JOIN roster ro ON ro.year = ?1 AND ro.insurance IN ('medical', 'pension')
+                             AND ro.resident_id = r.id AND ro.village_id = ?2
                JOIN paid x ON x.year = ro.year AND x.insurance = ro.insurance AND x.resident_id = ro.resident_id
                JOIN payments p ON p.id = x.payment_id
-               JOIN residents r ON r.id = ro.resident_id
-              WHERE ro.year = ?1 AND ro.village_id = ?2
+              WHERE r.village_id = ?2
               ORDER BY r.name, r.id, p.insurance",
         )?;
         let rows = st.query_map(params![year, village_id], |r| {

@@ -1,12 +1,22 @@
 //! The writing side of the residents import: new residents and their roster
 //! rows many to a statement, their search keys held and written in key
-//! order, changes one by one, every verdict.
+//! order, changes one by one at the end, every verdict.
+//!
+//! A new resident has no payments, so its roster rows add to the progress
+//! counters and to nothing else: they are written together at the end
+//! ([`NewRosters`]) and counted there, with the roster's insert trigger set
+//! aside. Into a small registry (a first load)
+//! the name and ID-tail indexes are set aside too and built once, sorted,
+//! at the end. Changes to residents already registered wait until both are
+//! back, so their roster refreshes go through the triggers as usual.
 
+use super::new_rosters::NewRosters;
 use super::{Change, Judged, KEY_END, NewResident};
 use crate::domain::PolicyYear;
 use crate::store::Result;
 use crate::store::imports::{Journal, ManyInsert};
 use crate::store::roster::refresh_resident;
+use crate::store::set_aside::{Kind, SetAside};
 use rusqlite::{Statement, ToSql, Transaction, params};
 
 /// Prepared statements of the writing side.
@@ -15,7 +25,6 @@ pub(super) struct Writer<'t> {
     /// The id the next new resident gets (the import holds the write lock).
     next_id: i64,
     residents: ManyInsert<'t>,
-    roster: ManyInsert<'t>,
     keys: ManyInsert<'t>,
     update: Statement<'t>,
     /// Search keys of new residents, written in key order: a B-tree takes
@@ -23,22 +32,39 @@ pub(super) struct Writer<'t> {
     pending: KeyBuffer,
     /// Names whose keys this import has written or holds.
     named: std::collections::HashSet<String>,
+    /// Indexes and the trigger set aside until [`Writer::finish`].
+    set_aside: SetAside,
+    /// Whether the registry was small enough to rebuild its name indexes.
+    small_registry: bool,
+    /// The new residents' roster rows, written at the end.
+    rosters: NewRosters,
+    /// Changes to registered residents, applied at the end.
+    held: Vec<Change>,
 }
 
-/// Roster rows and search keys written per statement. Residents go one to
-/// a statement: several rows would need a statement journal (the registry
-/// has unique and foreign keys), which costs more than it saves; roster rows
-/// have triggers and need the journal anyway.
+/// Below this many registered residents an import that brings new ones
+/// rebuilds the registry's secondary indexes rather than inserting into them.
+const SMALL_REGISTRY: i64 = 100_000;
+/// The indexes a first load builds at the end: their keys arrive in no
+/// useful order (names, ID tails, villages in the file's order).
+const DEFERRED_INDEXES: [&str; 3] = ["residents_name", "residents_id_tail", "residents_village"];
+
+/// Search keys written per statement. Residents go one to a statement:
+/// several rows would need a statement journal (the registry has unique and
+/// foreign keys), which costs more than it saves.
 const ROWS_PER_STATEMENT: usize = 50;
 /// Keys held before they are sorted and written (about 50 MB).
 const KEYS_HELD: usize = 2_000_000;
 
 impl<'t> Writer<'t> {
     pub(super) fn new(tx: &'t Transaction<'t>) -> Result<Self> {
-        let next_id: i64 =
-            tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM residents", [], |r| {
-                r.get(0)
-            })?;
+        let (next_id, registered): (i64, i64) = tx.query_row(
+            "SELECT coalesce(max(id), 0) + 1, count(*) FROM residents",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let mut set_aside = SetAside::default();
+        set_aside.drop(tx, Kind::Trigger, "roster_ins")?;
         Ok(Writer {
             tx,
             next_id,
@@ -47,13 +73,6 @@ impl<'t> Writer<'t> {
                 "INSERT INTO residents (id, id_number, name, sex, birth_date, village_id, residence, phone)",
                 8,
                 1,
-            )?,
-            roster: ManyInsert::new(
-                tx,
-                "INSERT INTO roster (year, insurance, resident_id, village_id, measure, status, person_fen,
-                                     government_fen, office, basis)",
-                10,
-                ROWS_PER_STATEMENT,
             )?,
             keys: ManyInsert::new(
                 tx,
@@ -66,11 +85,15 @@ impl<'t> Writer<'t> {
             )?,
             pending: KeyBuffer::default(),
             named: std::collections::HashSet::new(),
+            set_aside,
+            small_registry: registered < SMALL_REGISTRY,
+            rosters: NewRosters::new(next_id),
+            held: Vec::new(),
         })
     }
 
-    /// Write one batch: new residents, their roster rows and keys, changes,
-    /// every verdict.
+    /// Write one batch: new residents and their keys, every verdict; changes
+    /// and roster rows wait for [`Writer::finish`].
     pub(super) fn apply(
         &mut self,
         batch: Vec<Judged>,
@@ -82,20 +105,23 @@ impl<'t> Writer<'t> {
             match judged {
                 Judged::Rejected { line, reason } => journal.rejected(line, reason)?,
                 Judged::Unchanged { line } => journal.unchanged(line)?,
-                Judged::Changed(c) => self.change(*c, journal, policy)?,
+                Judged::Changed(c) => self.held.push(*c),
                 Judged::New(r) => {
                     let id = self.next_id;
                     self.next_id += 1;
-                    // The keys search::index_name writes, held and written sorted.
-                    // Keys belong to names: written once per distinct name.
-                    if self.named.insert(r.name.clone()) {
-                        for k in r.keys.split_terminator(KEY_END) {
-                            self.pending.push(k, &r.name);
-                        }
+                    // The keys search::index_name writes, held and written
+                    // sorted; the judge sends them with a name's first row.
+                    for k in r.keys.split_terminator(KEY_END) {
+                        self.pending.push(k, &r.name);
                     }
                     journal.accepted(r.line, None)?;
                     new.push((id, *r));
                 }
+            }
+        }
+        if !new.is_empty() && self.small_registry && !self.set_aside.holds(DEFERRED_INDEXES[0]) {
+            for name in DEFERRED_INDEXES {
+                self.set_aside.drop(self.tx, Kind::Index, name)?;
             }
         }
         let mut values: Vec<&dyn ToSql> = Vec::with_capacity(new.len() * 8);
@@ -105,31 +131,16 @@ impl<'t> Writer<'t> {
                 &r.id_number,
                 &r.name,
                 &r.sex,
-                &r.birth_date,
+                &r.birth_text,
                 &r.village_id,
                 &r.residence,
                 &r.phone,
             ]);
         }
         self.residents.insert(&values)?;
-        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(new.len() * 20);
-        for (id, r) in &new {
-            for e in &r.roster {
-                values.extend([
-                    &policy.year as &dyn ToSql,
-                    &e.insurance,
-                    id,
-                    &r.village_id,
-                    &e.measure,
-                    &e.status,
-                    &e.person_fen,
-                    &e.government_fen,
-                    &e.office,
-                    &e.basis,
-                ]);
-            }
+        for (_, r) in &new {
+            self.rosters.add(policy, r.birth_date, r.village_id);
         }
-        self.roster.insert(&values)?;
         if self.pending.len() >= KEYS_HELD {
             self.flush_keys()?;
         }
@@ -161,8 +172,21 @@ impl<'t> Writer<'t> {
         journal.updated(c.line, c.detail)
     }
 
+    /// Write the held keys and counters, put the set-aside indexes and
+    /// trigger back, then apply the held changes.
+    pub(super) fn finish(mut self, journal: &mut Journal, policy: &PolicyYear) -> Result<()> {
+        self.flush_keys()?;
+        let rosters = std::mem::replace(&mut self.rosters, NewRosters::new(0));
+        rosters.write(self.tx, policy.year)?;
+        self.set_aside.restore(self.tx)?;
+        for c in std::mem::take(&mut self.held) {
+            self.change(c, journal, policy)?;
+        }
+        Ok(())
+    }
+
     /// Write the held search keys in key order.
-    pub(super) fn flush_keys(&mut self) -> Result<()> {
+    fn flush_keys(&mut self) -> Result<()> {
         self.pending.sort();
         for chunk in self.pending.items.chunks(10_000) {
             let keys: Vec<(&str, &str)> = chunk
