@@ -74,7 +74,7 @@ impl Slot {
 struct Shared {
     queue: Mutex<Queue>,
     ready: Condvar,
-    /// queued plus running jobs
+    /// queued and running jobs, and replies not yet taken
     in_flight: AtomicUsize,
 }
 
@@ -113,9 +113,11 @@ impl Worker {
                         }
                     };
                     let reply = job(&mut store);
-                    let gone = replies.send((slot, reply)).is_err();
-                    inner.in_flight.fetch_sub(1, Ordering::SeqCst);
-                    if gone {
+                    // Still in flight until the console takes the reply
+                    // (`taken`): one sent just after the console looked
+                    // would otherwise wait for its next idle wake-up.
+                    if replies.send((slot, reply)).is_err() {
+                        inner.in_flight.fetch_sub(1, Ordering::SeqCst);
                         return;
                     }
                 }
@@ -148,7 +150,12 @@ impl Worker {
         self.shared.ready.notify_one();
     }
 
-    /// Jobs queued or running.
+    /// The console took one of this worker's replies.
+    pub fn taken(&self) {
+        self.shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+
+    /// Jobs queued or running, and replies not yet taken.
     pub fn busy(&self) -> bool {
         self.shared.in_flight.load(Ordering::SeqCst) > 0
     }
@@ -214,7 +221,9 @@ impl Workers {
 
     /// A finished job's reply, if one is waiting.
     pub fn try_reply(&self) -> Option<(Slot, Reply)> {
-        self.replies.try_recv().ok()
+        let (slot, reply) = self.replies.try_recv().ok()?;
+        self.for_slot(slot).taken();
+        Some((slot, reply))
     }
 }
 
@@ -253,10 +262,27 @@ mod tests {
         let mut got = Vec::new();
         for _ in 0..2 {
             let (_, r) = rx.recv().unwrap();
+            w.taken();
             got.push(*r.downcast::<u32>().unwrap());
         }
         assert_eq!(got, vec![0, 5]);
         std::thread::sleep(std::time::Duration::from_millis(20));
+        assert!(!w.busy());
+    }
+
+    #[test]
+    fn busy_until_the_reply_is_taken() {
+        let (tx, rx) = channel();
+        let (_dir, s) = store();
+        let w = Worker::start("t", s, tx);
+        w.submit(Slot::Detail, Box::new(|_| Box::new(1u32)));
+        // the job is done and its reply waits in the channel: the console
+        // must still tick fast to take it, not sleep until its next poll
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        assert!(w.busy(), "a reply not yet taken counts as work out");
+        let (_, r) = rx.recv().unwrap();
+        w.taken();
+        assert_eq!(*r.downcast::<u32>().unwrap(), 1);
         assert!(!w.busy());
     }
 
