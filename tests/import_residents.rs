@@ -694,6 +694,16 @@ fn a_first_load_then_the_same_file_with_a_move() {
     let path = write(dir.path(), "first.csv", csv.as_bytes());
     let r = import(&mut store, ImportKind::Residents, &path);
     assert_eq!((r.accepted, r.rejected.len()), (500, 0), "{r:#?}");
+    // 500 accepted lines in a row are kept as one row that names them all.
+    assert_eq!(count(&store, "SELECT count(*) FROM import_rows"), 1);
+    let verdicts = store.import_rows(r.import_id.unwrap()).unwrap();
+    assert_eq!(verdicts.len(), 500);
+    assert!(
+        verdicts
+            .iter()
+            .enumerate()
+            .all(|(i, (line, v, reason))| *line == i + 2 && v == "accepted" && reason.is_none())
+    );
     let report = store.check().unwrap();
     assert!(report.ok, "{report:?}");
     // Every resident 16 or older at the window's start has a medical row;

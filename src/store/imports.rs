@@ -6,7 +6,8 @@
 //! kept in the verdict), unchanged (nothing to do) or rejected (with the line
 //! and a reason a clerk understands). The good rows go in, the whole file in
 //! ONE transaction, recorded as one `imports` row, every verdict in
-//! `import_rows` and ONE audit entry. A dry run does all of it and rolls back.
+//! `import_rows` (runs of lines with the same verdict and no note as one row)
+//! and ONE audit entry. A dry run does all of it and rolls back.
 //!
 //! The kinds live in `import_*.rs`: [`villages`](super::import_villages),
 //! [`residents`](super::import_residents), [`payments`](super::import_payments),
@@ -228,8 +229,9 @@ impl<'t> ManyInsert<'t> {
 pub(crate) struct Journal<'t> {
     import_id: i64,
     verdicts: ManyInsert<'t>,
-    /// Verdicts not yet written: (line, verdict, reason).
-    pending: Vec<(i64, &'static str, Option<String>)>,
+    /// Verdicts not yet written: (line, last line, verdict, reason). Lines
+    /// in a row with the same verdict and no reason share one entry.
+    pending: Vec<(i64, i64, &'static str, Option<String>)>,
     pub report: ImportReport,
 }
 
@@ -255,8 +257,8 @@ impl<'t> Journal<'t> {
             import_id,
             verdicts: ManyInsert::new(
                 tx,
-                "INSERT INTO import_rows (import_id, line, verdict, reason)",
-                4,
+                "INSERT INTO import_rows (import_id, line, last_line, verdict, reason)",
+                5,
                 VERDICTS_PER_STATEMENT,
             )?,
             pending: Vec::with_capacity(VERDICTS_HELD),
@@ -282,8 +284,17 @@ impl<'t> Journal<'t> {
     }
 
     fn write(&mut self, line: usize, verdict: &'static str, reason: Option<&str>) -> Result<()> {
+        let line = line as i64;
+        if reason.is_none()
+            && let Some((_, last, v, None)) = self.pending.last_mut()
+            && *v == verdict
+            && *last + 1 == line
+        {
+            *last = line;
+            return Ok(());
+        }
         self.pending
-            .push((line as i64, verdict, reason.map(str::to_string)));
+            .push((line, line, verdict, reason.map(str::to_string)));
         if self.pending.len() >= VERDICTS_HELD {
             self.flush()?;
         }
@@ -291,11 +302,17 @@ impl<'t> Journal<'t> {
     }
 
     fn flush(&mut self) -> Result<()> {
-        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(self.pending.len() * 4);
-        for (line, verdict, reason) in &self.pending {
+        let ranges: Vec<Option<i64>> = self
+            .pending
+            .iter()
+            .map(|(line, last, _, _)| (last > line).then_some(*last))
+            .collect();
+        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(self.pending.len() * 5);
+        for ((line, _, verdict, reason), last) in self.pending.iter().zip(&ranges) {
             values.extend([
                 &self.import_id as &dyn rusqlite::ToSql,
                 line,
+                last,
                 verdict,
                 reason,
             ]);
@@ -621,12 +638,25 @@ impl Store {
     /// The verdicts of an import, in line order: (line, verdict, reason).
     pub fn import_rows(&self, import_id: i64) -> Result<Vec<(usize, String, Option<String>)>> {
         let mut st = self.conn().prepare_cached(
-            "SELECT line, verdict, reason FROM import_rows WHERE import_id = ?1 ORDER BY line",
+            "SELECT line, coalesce(last_line, line), verdict, reason FROM import_rows
+              WHERE import_id = ?1 ORDER BY line",
         )?;
         let rows = st.query_map([import_id], |r| {
-            Ok((r.get::<_, i64>(0)? as usize, r.get(1)?, r.get(2)?))
+            Ok((
+                r.get::<_, i64>(0)? as usize,
+                r.get::<_, i64>(1)? as usize,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut out = Vec::new();
+        for row in rows {
+            let (first, last, verdict, reason) = row?;
+            for line in first..=last {
+                out.push((line, verdict.clone(), reason.clone()));
+            }
+        }
+        Ok(out)
     }
 }
 
