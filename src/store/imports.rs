@@ -512,7 +512,10 @@ where
     let mut body = Some(body);
     let mut failure: Option<ImportError> = None;
     let mut dry: Option<ImportReport> = None;
-    let roomy = RoomyCache::set(store.conn())?;
+    // The residents import checks its own references: villages are resolved
+    // before a row is accepted and roster rows join the residents just
+    // written. `check` verifies foreign keys afterwards like everything else.
+    let roomy = RoomyCache::set(store.conn(), kind == ImportKind::Residents)?;
     let outcome = store.write(|tx, user| {
         let Some(body) = body.take() else {
             // The transaction was retried after the file was read.
@@ -559,18 +562,25 @@ struct RoomyCache {
     cache_size: i64,
     temp_store: i64,
     threads: i64,
+    foreign_keys: bool,
 }
 
 impl RoomyCache {
     /// At most 256 MB of cache; SQLite takes it only as pages are used.
     const CACHE_KIB: i64 = 256 * 1024;
 
-    fn set(conn: &Connection) -> Result<Self> {
+    /// `own_references`: the import vouches for its foreign keys, and
+    /// SQLite's per-row checks (a seventh of a first load) are switched off.
+    fn set(conn: &Connection, own_references: bool) -> Result<Self> {
         let saved = RoomyCache {
             cache_size: conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?,
             temp_store: conn.query_row("PRAGMA temp_store", [], |r| r.get(0))?,
             threads: conn.query_row("PRAGMA threads", [], |r| r.get(0))?,
+            foreign_keys: conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?,
         };
+        if own_references {
+            conn.pragma_update(None, "foreign_keys", false)?;
+        }
         conn.pragma_update(None, "cache_size", -Self::CACHE_KIB)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         // Indexes rebuilt at the end of a first load sort on both cores.
@@ -582,6 +592,7 @@ impl RoomyCache {
         conn.pragma_update(None, "cache_size", self.cache_size)?;
         conn.pragma_update(None, "temp_store", self.temp_store)?;
         conn.pragma_update(None, "threads", self.threads)?;
+        conn.pragma_update(None, "foreign_keys", self.foreign_keys)?;
         Ok(())
     }
 }
