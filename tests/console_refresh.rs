@@ -9,61 +9,16 @@
 use rand::{Rng, SeedableRng};
 use std::collections::VecDeque;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use zhengjiao::demo::{DemoOptions, build};
 
+mod common;
+use common::tmux::Tmux;
+
 /// How soon a console must show another session's commit.
 const WITHIN: Duration = Duration::from_secs(2);
-
-/// A tmux server of our own (its own socket), killed when dropped.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("run tmux")
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "zj"]).stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            let out = self.run(&["send-keys", "-t", "zj", k]);
-            assert!(out.status.success(), "send-keys {k}: {out:?}");
-        }
-    }
-
-    /// Poll the screen until `ok` holds (up to 10 s); the screen it held on.
-    fn wait(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if ok(&s) {
-                return s;
-            }
-            if start.elapsed() > Duration::from_secs(10) {
-                panic!("waited 10 s for {what}; the screen:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.run(&["kill-server"]);
-    }
-}
 
 /// The dashboard's count of the year's payments: "合计N笔".
 fn total(screen: &str) -> Option<u64> {
@@ -159,12 +114,6 @@ fn pay_concurrently(
 }
 
 fn console_sees_commits(residents: usize, writers: usize, seconds: u64) {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!(
-            "SKIPPED: tmux is not installed (apt-get install tmux); the console refresh test did not run"
-        );
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("refresh.db");
     let opts = DemoOptions {
@@ -174,29 +123,9 @@ fn console_sees_commits(residents: usize, writers: usize, seconds: u64) {
     };
     build(&db, &opts, "t").unwrap();
 
-    let tmux = Tmux {
-        socket: format!("zhengjiao-refresh-{writers}-{}", std::process::id()),
+    let Some(tmux) = Tmux::console(&db, "watcher", "the console refresh test") else {
+        return;
     };
-    let command = format!(
-        "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color ZHENGJIAO_USER=watcher {} --db '{}'; echo \"console ended: $?\"; sleep 60",
-        env!("CARGO_BIN_EXE_zhengjiao"),
-        db.display()
-    );
-    let out = tmux.run(&[
-        "-u",
-        "-f",
-        "/dev/null",
-        "new-session",
-        "-d",
-        "-x",
-        "80",
-        "-y",
-        "24",
-        "-s",
-        "zj",
-        &command,
-    ]);
-    assert!(out.status.success(), "tmux new-session: {out:?}");
     tmux.wait("the console", |s| s.contains("条/共"));
     tmux.keys(&["2"]);
     let before = total_in_file(&db);

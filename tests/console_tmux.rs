@@ -4,66 +4,10 @@
 //! when tmux is not installed; CI installs it.
 
 use std::path::Path;
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
 use zhengjiao::demo::{DemoOptions, build};
 
-/// A tmux server of our own (its own socket), killed when dropped.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("run tmux")
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "zj"]).stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            let out = self.run(&["send-keys", "-t", "zj", k]);
-            assert!(out.status.success(), "send-keys {k}: {out:?}");
-        }
-    }
-
-    fn text(&self, text: &str) {
-        let out = self.run(&["send-keys", "-t", "zj", "-l", text]);
-        assert!(out.status.success(), "send-keys -l {text}: {out:?}");
-    }
-
-    /// Poll the screen until `ok` holds (up to 10 s); the screen it held on.
-    fn wait(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if ok(&s) {
-                return s;
-            }
-            if start.elapsed() > Duration::from_secs(10) {
-                panic!("waited 10 s for {what}; the screen:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        self.wait(text, |s| s.contains(text))
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.run(&["kill-server"]);
-    }
-}
+mod common;
+use common::tmux::Tmux;
 
 fn line_with<'a>(screen: &'a str, needle: &str) -> &'a str {
     screen
@@ -93,12 +37,6 @@ fn payer(db: &Path) -> (String, String) {
 
 #[test]
 fn the_console_in_a_real_terminal() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!(
-            "SKIPPED: tmux is not installed (apt-get install tmux); the console's end-to-end test did not run"
-        );
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.db");
     let opts = DemoOptions {
@@ -108,31 +46,9 @@ fn the_console_in_a_real_terminal() {
     build(&db, &opts, "t").unwrap();
     let (name, tail) = payer(&db);
 
-    let tmux = Tmux {
-        socket: format!("zhengjiao-e2e-{}", std::process::id()),
+    let Some(tmux) = Tmux::console(&db, "e2e", "the console's end-to-end test") else {
+        return;
     };
-    // a shell around the console reports how it ended (tmux's own record of
-    // a dead pane's status is not reliable)
-    let command = format!(
-        "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color ZHENGJIAO_USER=e2e {} --db '{}'; echo \"console ended: $?\"; sleep 60",
-        env!("CARGO_BIN_EXE_zhengjiao"),
-        db.display()
-    );
-    let out = tmux.run(&[
-        "-u",
-        "-f",
-        "/dev/null",
-        "new-session",
-        "-d",
-        "-x",
-        "80",
-        "-y",
-        "24",
-        "-s",
-        "zj",
-        &command,
-    ]);
-    assert!(out.status.success(), "tmux new-session: {out:?}");
 
     // it opens on the first town's villages, the first village's list counted
     let start = tmux.wait("the first village's list", |s| {
