@@ -1,11 +1,71 @@
-//! Many hands on one file: eight processes write payments at once. None may
-//! lose a write or show a clerk "database is locked". CI runs a short form;
+//! Many hands on one file: eight processes write at once — six clerks paying,
+//! two importing residents' lists over and over. None may lose a write or
+//! show a clerk "database is locked". CI runs a short form;
 //! `cargo test --release --test soak -- --ignored` runs the full 60 seconds.
 
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
+use zhengjiao::domain::IdNumber;
+
+/// Workers that import rather than pay.
+const IMPORTERS: usize = 2;
+/// New residents per imported list.
+const PER_LIST: usize = 300;
+
+/// Import lists of new residents until the deadline; the residents accepted.
+fn importer(
+    bin: &str,
+    db: &std::path::Path,
+    dir: &std::path::Path,
+    w: usize,
+    villages: &[String],
+    deadline: Instant,
+) -> i64 {
+    let mut accepted = 0;
+    let mut round = 0;
+    while Instant::now() < deadline {
+        let file = dir.join(format!("居民{w}-{round}.csv"));
+        let mut csv = String::from("姓名,身份证号码,村居代码\n");
+        // A birth date per round, sequence numbers per worker: never the same ID.
+        let birth = chrono::NaiveDate::from_ymd_opt(1940, 1, 1).unwrap()
+            + chrono::Duration::days(round as i64);
+        for k in 0..PER_LIST {
+            let id = IdNumber::compose("370481", birth, (k + PER_LIST * (w % IMPORTERS)) as u16);
+            let name = ["王", "李", "张", "刘"][k % 4].to_string() + ["甲", "乙"][w % 2];
+            csv.push_str(&format!(
+                "{name},{},{}\n",
+                id.as_str(),
+                villages[k % villages.len()]
+            ));
+        }
+        std::fs::write(&file, csv).unwrap();
+        let out = Command::new(bin)
+            .arg("--db")
+            .arg(db)
+            .args(["import", "residents"])
+            .arg(&file)
+            .arg("--json")
+            .env("ZHENGJIAO_USER", format!("clerk{w}"))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(
+            out.status.success() && !err.contains("locked") && !err.contains("busy"),
+            "importer {w}: {err}{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            report["accepted"], PER_LIST as u64,
+            "importer {w}: {report}"
+        );
+        accepted += PER_LIST as i64;
+        round += 1;
+    }
+    accepted
+}
 
 fn soak(seconds: u64) {
     let dir = TempDir::new().unwrap();
@@ -36,7 +96,18 @@ fn soak(seconds: u64) {
     let before: i64 = c
         .query_row("SELECT count(*) FROM paid", [], |r| r.get(0))
         .unwrap();
+    let registered: i64 = c
+        .query_row("SELECT count(*) FROM residents", [], |r| r.get(0))
+        .unwrap();
+    let villages: Vec<String> = c
+        .prepare("SELECT code FROM villages ORDER BY id LIMIT 20")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|x| x.unwrap())
+        .collect();
     drop(c);
+    let imported = Arc::new(Mutex::new(0i64));
     assert!(todo.len() > 200);
     // Workers take items from a shared queue; every third item is also
     // offered to the next worker, so duplicates race for real.
@@ -48,7 +119,15 @@ fn soak(seconds: u64) {
         .map(|w| {
             let queue = queue.clone();
             let db = db.clone();
+            let lists = dir.path().to_path_buf();
+            let villages = villages.clone();
+            let imported = imported.clone();
             std::thread::spawn(move || {
+                if w >= 8 - IMPORTERS {
+                    let n = importer(bin, &db, &lists, w, &villages, deadline);
+                    *imported.lock().unwrap() += n;
+                    return (0, 0);
+                }
                 let (mut ok, mut dup, mut n) = (0i64, 0i64, 0u64);
                 while Instant::now() < deadline {
                     let item = {
@@ -130,6 +209,12 @@ fn soak(seconds: u64) {
         )
         .unwrap();
     assert_eq!(audited, ok);
+    let imported = *imported.lock().unwrap();
+    let now: i64 = c
+        .query_row("SELECT count(*) FROM residents", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(now - registered, imported, "every imported resident is in");
+    assert!(imported > 0, "the importers made progress");
     assert!(
         ok > 20,
         "the soak made progress: {ok} payments, {dup} duplicates refused"
@@ -145,7 +230,9 @@ fn soak(seconds: u64) {
         "{}",
         String::from_utf8_lossy(&check.stdout)
     );
-    eprintln!("soak {seconds}s: {ok} payments recorded, {dup} duplicates refused");
+    eprintln!(
+        "soak {seconds}s: {ok} payments recorded, {dup} duplicates refused, {imported} residents imported"
+    );
 }
 
 #[test]
