@@ -957,3 +957,69 @@ proptest! {
         prop_assert_eq!(got, want);
     }
 }
+
+/// A sheet that claims ten million rows (its dimension and its last row's
+/// number; Excel itself stops at 1,048,576): read row by row, nothing sized
+/// by the claim, the far row numbered as its line.
+#[test]
+fn a_ten_million_row_sheet_streams() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let small = dir.path().join("small.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "姓名").unwrap();
+    sheet.write_string(0, 1, "缴费档次").unwrap();
+    sheet.write_string(1, 0, "张三").unwrap();
+    sheet.write_number(1, 1, 350).unwrap();
+    sheet.write_string(2, 0, "李四").unwrap();
+    sheet.write_number(2, 1, 500).unwrap();
+    book.save(&small).unwrap();
+
+    // Copy the workbook, moving the last row to row 10,000,000.
+    let huge = dir.path().join("huge.xlsx");
+    let mut from = zip::ZipArchive::new(std::fs::File::open(&small).unwrap()).unwrap();
+    let mut to = zip::ZipWriter::new(std::fs::File::create(&huge).unwrap());
+    let mut moved = false;
+    for i in 0..from.len() {
+        let mut entry = from.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut text = Vec::new();
+        entry.read_to_end(&mut text).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            let xml = String::from_utf8(text).unwrap();
+            let xml = xml
+                .replace(
+                    "<dimension ref=\"A1:B3\"/>",
+                    "<dimension ref=\"A1:B10000000\"/>",
+                )
+                .replace("<row r=\"3\"", "<row r=\"10000000\"")
+                .replace("r=\"A3\"", "r=\"A10000000\"")
+                .replace("r=\"B3\"", "r=\"B10000000\"");
+            moved = xml.contains("A10000000") && xml.contains("B10000000");
+            text = xml.into_bytes();
+        }
+        to.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        to.write_all(&text).unwrap();
+    }
+    to.finish().unwrap();
+    assert!(moved, "the test's own rewrite found the third row");
+
+    let mut t = open(&huge);
+    t.header(&Mapping::new()).unwrap();
+    let rows: Vec<Row> = t.rows().map(|r| r.unwrap()).collect();
+    assert_eq!(
+        rows,
+        vec![
+            Row {
+                line: 2,
+                cells: cells(&["张三", "350"])
+            },
+            Row {
+                line: 10_000_000,
+                cells: cells(&["李四", "500"])
+            },
+        ]
+    );
+}
