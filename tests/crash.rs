@@ -28,6 +28,28 @@ fn check(db: &Path) {
 
 // ------------------------------------------------- killing a job at random
 
+/// A 3,000-resident demo database at `db`, as of `today`.
+fn small_demo(db: &Path, seed: &str, today: &str) {
+    assert!(
+        bin()
+            .arg("--db")
+            .arg(db)
+            .args([
+                "demo",
+                "--residents",
+                "3000",
+                "--seed",
+                seed,
+                "--today",
+                today
+            ])
+            .stdout(Stdio::null())
+            .status()
+            .unwrap()
+            .success()
+    );
+}
+
 /// Rows per table of the whole file (SQLite's statistics tables aside): an
 /// import is wholly absent or wholly in when this equals the census before
 /// it or after a complete run.
@@ -380,24 +402,7 @@ fn proxy_batch_killed_at_random_moments() {
     const ELDERLY: usize = 8_000;
     let dir = TempDir::new().unwrap();
     let db = dir.path().join("crash.db");
-    assert!(
-        bin()
-            .arg("--db")
-            .arg(&db)
-            .args([
-                "demo",
-                "--residents",
-                "3000",
-                "--seed",
-                "4",
-                "--today",
-                PAID_ON
-            ])
-            .stdout(Stdio::null())
-            .status()
-            .unwrap()
-            .success()
-    );
+    small_demo(&db, "4", PAID_ON);
     let elderly = dir.path().join("老年居民.csv");
     // Born from 1935 to 1952.
     let born = NaiveDate::from_ymd_opt(1935, 1, 1).unwrap();
@@ -646,24 +651,7 @@ fn import_killed_at_random_moments() {
     const RESIDENTS: usize = 20_000;
     let dir = TempDir::new().unwrap();
     let db = dir.path().join("import.db");
-    assert!(
-        bin()
-            .arg("--db")
-            .arg(&db)
-            .args([
-                "demo",
-                "--residents",
-                "3000",
-                "--seed",
-                "8",
-                "--today",
-                "2024-11-23"
-            ])
-            .stdout(Stdio::null())
-            .status()
-            .unwrap()
-            .success()
-    );
+    small_demo(&db, "8", "2024-11-23");
     let mut rng = rand::rngs::StdRng::seed_from_u64(23);
 
     let residents = dir.path().join("居民名单.csv");

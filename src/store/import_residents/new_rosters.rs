@@ -85,8 +85,7 @@ impl NewRosters {
                     ])?;
                 }
             }
-            // In resident order per insurance: the roster's key and its
-            // resident index grow at their ends.
+            // In resident order per insurance: the roster's key grows at its end.
             let mut rows = tx.prepare(
                 "INSERT INTO roster (year, insurance, resident_id, village_id, measure, status,
                                      person_fen, government_fen, office, basis)
