@@ -762,3 +762,42 @@ fn a_first_load_then_the_same_file_with_a_move() {
     let report = store.check().unwrap();
     assert!(report.ok, "{report:?}");
 }
+
+/// A new station sets itself up from the division list shipped in
+/// `sample-db/` (titled `code, name, streetCode` as the open data is), then
+/// imports residents by village name within their town.
+#[test]
+fn a_new_station_from_the_shipped_division_list() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("station.db");
+    let villages = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-db/shanting-villages.csv");
+    let out = bin(
+        &db,
+        &["import", "villages", villages.to_str().unwrap(), "--json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let v = json(&out);
+    assert_eq!(v["accepted"], 280, "{v}");
+    let again = json(&bin(
+        &db,
+        &["import", "villages", villages.to_str().unwrap(), "--json"],
+    ));
+    assert_eq!(again["unchanged"], 280, "{again}");
+    let people = write(
+        dir.path(),
+        "people.csv",
+        format!(
+            "镇街,村居,姓名,身份证号码\n山城街道,双山居委会,甲,{}\n",
+            id("1950-05-05", 33)
+        )
+        .as_bytes(),
+    );
+    let out = bin(
+        &db,
+        &["import", "residents", people.to_str().unwrap(), "--json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(json(&out)["accepted"], 1);
+    let check = bin(&db, &["check"]);
+    assert!(check.status.success(), "{check:?}");
+}

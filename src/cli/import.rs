@@ -171,10 +171,13 @@ fn open(args: &ImportArgs) -> Result<(Table, exchange::Header), ImportError> {
             .map(str::parse::<Encoding>)
             .transpose()?,
     };
-    let mapping = match &args.map {
+    let mut mapping = match &args.map {
         Some(m) => Mapping::parse(m)?,
         None => Mapping::new(),
     };
+    for (title, field) in ImportKind::from(args.kind).titles() {
+        mapping = mapping.or_with(title, Some(*field));
+    }
     let mut table = exchange::open(&args.file, &options)?;
     let header = table.header(&mapping)?;
     Ok((table, header))

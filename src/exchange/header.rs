@@ -308,6 +308,16 @@ impl Mapping {
         self
     }
 
+    /// Add an override unless the column is mapped already (a kind's own
+    /// titles, which the clerk's `--map` may still change).
+    pub fn or_with(self, column: &str, field: Option<Field>) -> Self {
+        if self.lookup(column).is_some() {
+            self
+        } else {
+            self.with(column, field)
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

@@ -57,6 +57,21 @@ impl ImportKind {
     }
 
     /// The columns a file of this kind cannot do without.
+    /// Titles this kind of list understands besides the built-in ones: the
+    /// open division lists (the one in `sample-db/` among them) title their
+    /// columns `code, name, streetCode`, which in any other list would mean
+    /// nothing certain.
+    pub fn titles(self) -> &'static [(&'static str, Field)] {
+        match self {
+            ImportKind::Villages => &[
+                ("code", Field::VillageCode),
+                ("name", Field::Village),
+                ("streetCode", Field::Town),
+            ],
+            _ => &[],
+        }
+    }
+
     pub fn required(self, opts: &ImportOptions) -> Vec<Field> {
         match self {
             ImportKind::Villages => vec![Field::VillageCode, Field::Village],
