@@ -9,21 +9,12 @@ use zhengjiao::exchange::{
     self, Encoding, Field, Format, Header, Mapping, ReadError, ReadOptions, Row, Table,
 };
 
+mod common;
+use common::{gbk, write};
+
 const ID1: &str = "370406199001011233";
 const ID2: &str = "370406198505052317";
 const ID3: &str = "370406197003031239";
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path
-}
-
-fn gbk(s: &str) -> Vec<u8> {
-    let (bytes, _, unmappable) = encoding_rs::GBK.encode(s);
-    assert!(!unmappable);
-    bytes.into_owned()
-}
 
 fn utf16le_bom(s: &str) -> Vec<u8> {
     let mut b = vec![0xFF, 0xFE];

@@ -15,6 +15,9 @@ use zhengjiao::exchange::{self, Mapping, ReadOptions};
 use zhengjiao::store::Store;
 use zhengjiao::store::imports::{ImportError, ImportKind, ImportOptions, ImportReport};
 
+mod common;
+use common::{gbk, write};
+
 fn date(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
@@ -34,18 +37,6 @@ fn demo(dir: &Path) -> PathBuf {
         ..DemoOptions::default()
     };
     build(&path, &opts, "tester").unwrap();
-    path
-}
-
-fn gbk(s: &str) -> Vec<u8> {
-    let (bytes, _, unmappable) = encoding_rs::GBK.encode(s);
-    assert!(!unmappable);
-    bytes.into_owned()
-}
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
     path
 }
 

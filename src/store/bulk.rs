@@ -1,6 +1,7 @@
 //! Bulk loading for a freshly built database (the demo, benchmarks): one
 //! transaction, prepared statements, counters and search keys built at the end.
 
+use super::set_aside::SetAside;
 use super::{Result, StoreError, audit, geo, meta, schema};
 use chrono::NaiveDate;
 use rusqlite::{Connection, Statement, params};
@@ -41,7 +42,7 @@ pub struct Bulk {
     user: String,
     keys: Vec<(String, String)>,
     /// Secondary indexes dropped for the load, recreated (sorted) at the end.
-    indexes: Vec<String>,
+    indexes: SetAside,
 }
 
 /// Progress counters gathered during the load: (year, village, measure, status) → (n, paid).
@@ -93,16 +94,8 @@ impl Bulk {
         schema::migrate(&mut conn)?;
         conn.execute_batch(schema::DROP_PROGRESS_TRIGGERS)?;
         conn.execute_batch("BEGIN")?;
-        let indexes: Vec<(String, String)> = conn
-            .prepare(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
-            )?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (name, _) in &indexes {
-            conn.execute_batch(&format!("DROP INDEX {name}"))?;
-        }
-        let indexes = indexes.into_iter().map(|(_, sql)| sql).collect();
+        let mut indexes = SetAside::default();
+        indexes.drop_all_indexes(&conn)?;
         Ok(Bulk {
             conn,
             user: user.to_string(),
@@ -233,9 +226,7 @@ impl Bulk {
                 ])?;
             }
         }
-        for sql in std::mem::take(&mut self.indexes) {
-            self.conn.execute_batch(&sql)?;
-        }
+        self.indexes.restore(&self.conn)?;
         self.conn.execute_batch(schema::PROGRESS_TRIGGERS)?;
         meta::set(&self.conn, "demo", "1")?;
         audit::record(

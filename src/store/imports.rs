@@ -56,7 +56,6 @@ impl ImportKind {
         }
     }
 
-    /// The columns a file of this kind cannot do without.
     /// Titles this kind of list understands besides the built-in ones: the
     /// open division lists (the one in `sample-db/` among them) title their
     /// columns `code, name, streetCode`, which in any other list would mean
@@ -72,6 +71,7 @@ impl ImportKind {
         }
     }
 
+    /// The columns a file of this kind cannot do without.
     pub fn required(self, opts: &ImportOptions) -> Vec<Field> {
         match self {
             ImportKind::Villages => vec![Field::VillageCode, Field::Village],

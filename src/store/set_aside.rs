@@ -1,5 +1,5 @@
-//! Indexes and triggers set aside while a large import writes, and put back
-//! before it commits: a B-tree built once from sorted keys costs a fraction
+//! Indexes and triggers set aside while a large import (or the demo loader)
+//! writes, and put back before it commits: a B-tree built once from sorted keys costs a fraction
 //! of hundreds of thousands of random inserts, and a trigger the writer
 //! stands in for costs nothing. Both happen inside the import's one
 //! transaction, so other connections never see the schema without them and
@@ -31,9 +31,17 @@ impl SetAside {
         Ok(())
     }
 
-    /// Whether `name` is set aside now.
-    pub fn holds(&self, name: &str) -> bool {
-        self.dropped.iter().any(|(n, _)| n == name)
+    /// Drop every index declared in the schema (the automatic ones of
+    /// UNIQUE and PRIMARY KEY constraints stay), remembering them.
+    pub fn drop_all_indexes(&mut self, tx: &Connection) -> Result<()> {
+        let names: Vec<String> = tx
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for name in names {
+            self.drop(tx, Kind::Index, &name)?;
+        }
+        Ok(())
     }
 
     /// Recreate everything dropped, in the order it was dropped.

@@ -68,7 +68,6 @@ impl Tmux {
     }
 
     /// Type `text` literally.
-    #[allow(dead_code)] // not every test types
     pub fn text(&self, text: &str) {
         let out = self.run(&["send-keys", "-t", "zj", "-l", text]);
         assert!(out.status.success(), "send-keys -l {text}: {out:?}");
@@ -89,7 +88,6 @@ impl Tmux {
         }
     }
 
-    #[allow(dead_code)] // not every test waits for a plain text
     pub fn wait_for(&self, text: &str) -> String {
         self.wait(text, |s| s.contains(text))
     }

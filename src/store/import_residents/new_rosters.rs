@@ -57,7 +57,7 @@ impl NewRosters {
     /// Write the roster rows and add them to the progress counters. The
     /// caller has set the roster's insert trigger aside: these counts stand
     /// for it (new residents have no payments, so nothing else would change).
-    pub fn write(self, tx: &Connection, year: i32) -> Result<()> {
+    pub fn write(&self, tx: &Connection, year: i32) -> Result<()> {
         if self.counts.is_empty() {
             return Ok(());
         }

@@ -1,14 +1,14 @@
-//! The writing side of the residents import: new residents and their roster
-//! rows many to a statement, their search keys held and written in key
-//! order, changes one by one at the end, every verdict.
+//! The writing side of the residents import: new residents one to a
+//! statement, their search keys held and written in key order, every
+//! verdict; roster rows and changes at the end.
 //!
 //! A new resident has no payments, so its roster rows add to the progress
 //! counters and to nothing else: they are written together at the end
 //! ([`NewRosters`]) and counted there, with the roster's insert trigger set
-//! aside. Into a small registry (a first load)
-//! the name and ID-tail indexes are set aside too and built once, sorted,
-//! at the end. Changes to residents already registered wait until both are
-//! back, so their roster refreshes go through the triggers as usual.
+//! aside. Into a small registry (a first load) the registry's secondary
+//! indexes are set aside too and built once, sorted, at the end. Changes to
+//! residents already registered wait until triggers and indexes are back,
+//! so their roster refreshes go through the triggers as usual.
 
 use super::new_rosters::NewRosters;
 use super::{Change, Judged, KEY_END, NewResident};
@@ -34,8 +34,9 @@ pub(super) struct Writer<'t> {
     named: std::collections::HashSet<String>,
     /// Indexes and the trigger set aside until [`Writer::finish`].
     set_aside: SetAside,
-    /// Whether the registry was small enough to rebuild its name indexes.
-    small_registry: bool,
+    /// The registry is small and its indexes are not set aside yet: the
+    /// first batch with new residents sets them aside.
+    defer_indexes: bool,
     /// The new residents' roster rows, written at the end.
     rosters: NewRosters,
     /// Changes to registered residents, applied at the end.
@@ -86,7 +87,7 @@ impl<'t> Writer<'t> {
             pending: KeyBuffer::default(),
             named: std::collections::HashSet::new(),
             set_aside,
-            small_registry: registered < SMALL_REGISTRY,
+            defer_indexes: registered < SMALL_REGISTRY,
             rosters: NewRosters::new(next_id),
             held: Vec::new(),
         })
@@ -119,7 +120,7 @@ impl<'t> Writer<'t> {
                 }
             }
         }
-        if !new.is_empty() && self.small_registry && !self.set_aside.holds(DEFERRED_INDEXES[0]) {
+        if !new.is_empty() && std::mem::take(&mut self.defer_indexes) {
             for name in DEFERRED_INDEXES {
                 self.set_aside.drop(self.tx, Kind::Index, name)?;
             }
@@ -176,8 +177,7 @@ impl<'t> Writer<'t> {
     /// trigger back, then apply the held changes.
     pub(super) fn finish(mut self, journal: &mut Journal, policy: &PolicyYear) -> Result<()> {
         self.flush_keys()?;
-        let rosters = std::mem::replace(&mut self.rosters, NewRosters::new(0));
-        rosters.write(self.tx, policy.year)?;
+        self.rosters.write(self.tx, policy.year)?;
         self.set_aside.restore(self.tx)?;
         for c in std::mem::take(&mut self.held) {
             self.change(c, journal, policy)?;
