@@ -273,6 +273,107 @@ fn find_by_every_form() {
     assert!(store.find("", 10).unwrap().is_empty());
 }
 
+/// A station's file from before schema 5 (the ID tail index reversed)
+/// gets the plain tail index on opening, and tails are found through it.
+#[test]
+fn migrates_the_id_tail_index() {
+    let (_d, path) = demo(500);
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "DROP INDEX residents_id_tail;
+             CREATE INDEX residents_id_tail ON residents(
+                substr(id_number, 18, 1) || substr(id_number, 17, 1) || substr(id_number, 16, 1) ||
+                substr(id_number, 15, 1) || substr(id_number, 14, 1) || substr(id_number, 13, 1));
+             PRAGMA user_version = 4;",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let sql: String = store
+        .conn()
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE name = 'residents_id_tail'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(sql.contains("substr(id_number, 13)"), "{sql}");
+    let id: String = store
+        .conn()
+        .query_row("SELECT id_number FROM residents LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    let plan: String = store
+        .conn()
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT id FROM residents WHERE substr(id_number, 13) IN ('000000', '010000') ORDER BY substr(id_number, 13), id",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("residents_id_tail"), "{plan}");
+    assert!(
+        store
+            .find(&id[13..], 50)
+            .unwrap()
+            .iter()
+            .any(|h| h.id_number == id),
+        "{id}"
+    );
+    assert!(store.check().unwrap().ok);
+}
+
+/// A tail of 4, 5 or 6 characters (a lower-case x too) finds every resident
+/// whose ID number ends so, before any whose number merely starts so, in
+/// the order of their last six characters.
+#[test]
+fn find_by_id_tail_finds_every_match() {
+    let (_d, path) = demo(3000);
+    let store = Store::open_read_only(&path).unwrap();
+    let ids: Vec<String> = store
+        .conn()
+        .prepare("SELECT id_number FROM residents WHERE id % 97 = 0 OR id_number LIKE '%X' ORDER BY id LIMIT 40")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(ids.iter().any(|id| id.ends_with('X')), "no X among {ids:?}");
+    for id in &ids {
+        for len in [4, 5, 6] {
+            let tail = id[18 - len..].to_ascii_lowercase();
+            let mut expected: Vec<String> = store
+                .conn()
+                .prepare("SELECT id_number FROM residents WHERE id_number LIKE '%' || ?1")
+                .unwrap()
+                .query_map([&tail], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            expected.sort_by(|a, b| a[12..].cmp(&b[12..]).then(a.cmp(b)));
+            let hits: Vec<String> = store
+                .find(&tail, 500)
+                .unwrap()
+                .into_iter()
+                .map(|h| h.id_number)
+                .collect();
+            assert!(expected.contains(id));
+            assert_eq!(
+                hits[..expected.len()]
+                    .iter()
+                    .map(|h| &h[12..])
+                    .collect::<Vec<_>>(),
+                expected.iter().map(|h| &h[12..]).collect::<Vec<_>>(),
+                "tail {tail}"
+            );
+            let mut found = hits[..expected.len()].to_vec();
+            found.sort();
+            expected.sort();
+            assert_eq!(found, expected, "tail {tail}");
+        }
+    }
+}
+
 #[test]
 fn read_only_store_cannot_write() {
     let (_d, path) = demo(300);

@@ -74,9 +74,18 @@ pub fn pinyin_combos(name: &str) -> Vec<(String, String)> {
     combos
 }
 
-/// An ID tail as the index holds it: reversed, upper-case `X`.
-pub fn reversed_tail(tail: &str) -> String {
-    tail.chars().rev().collect::<String>().to_ascii_uppercase()
+/// The last six characters an ID number ending in `tail` (4–6 characters)
+/// can have, in order: the tail itself, or it behind every 1 or 2 digits.
+/// The characters before the tail are the birth day and the sequence
+/// number: digits.
+pub fn tail_sixes(tail: &str) -> Vec<String> {
+    let tail = tail.to_ascii_uppercase();
+    match 6usize.saturating_sub(tail.len()) {
+        0 => vec![tail],
+        free => (0..10u32.pow(free as u32))
+            .map(|n| format!("{n:0free$}{tail}"))
+            .collect(),
+    }
 }
 
 /// All search keys of a name.
@@ -145,7 +154,17 @@ mod tests {
         assert!(k.contains(&"zs".to_string()));
         assert!(k.contains(&"zhangsan".to_string()));
         assert!(k.contains(&"三".to_string()));
-        assert_eq!(reversed_tail("12345x"), "X54321");
+        assert_eq!(tail_sixes("12345x"), ["12345X"]);
+        let fives = tail_sixes("2345x");
+        assert_eq!(
+            (fives.len(), fives[0].as_str(), fives[9].as_str()),
+            (10, "02345X", "92345X")
+        );
+        let fours = tail_sixes("0012");
+        assert_eq!(
+            (fours.len(), fours[0].as_str(), fours[99].as_str()),
+            (100, "000012", "990012")
+        );
     }
 
     #[test]

@@ -24,10 +24,9 @@ fn upper_bound(prefix: &str) -> String {
     format!("{prefix}\u{10FFFF}")
 }
 
-/// The expression of the `residents_id_tail` index (schema step 1).
-const ID_TAIL: &str =
-    "substr(id_number, 18, 1) || substr(id_number, 17, 1) || substr(id_number, 16, 1) ||
-    substr(id_number, 15, 1) || substr(id_number, 14, 1) || substr(id_number, 13, 1)";
+/// The expression of the `residents_id_tail` index (schema step 5): the
+/// last six characters of the ID number.
+const ID_TAIL: &str = "substr(id_number, 13)";
 
 /// Make a resident findable by name: the name's keys are written once per
 /// distinct name. (ID numbers are indexed by the schema itself.)
@@ -78,13 +77,17 @@ impl Store {
             Query::IdTail(t) => {
                 // Clerks ask for the last 4–6 digits; a short number may
                 // also be the start of one (370406…): tails first.
-                let rev = name_keys::reversed_tail(&t);
+                let sixes = name_keys::tail_sixes(&t);
+                let marks = vec!["?"; sixes.len()].join(", ");
+                let mut values: Vec<&dyn rusqlite::ToSql> =
+                    sixes.iter().map(|s| s as &dyn rusqlite::ToSql).collect();
+                values.push(&limit);
                 let mut ids: Vec<i64> = self
                     .conn()
                     .prepare_cached(&format!(
-                        "SELECT id FROM residents WHERE {ID_TAIL} >= ?1 AND {ID_TAIL} < ?2 ORDER BY {ID_TAIL}, id LIMIT ?3"
+                        "SELECT id FROM residents WHERE {ID_TAIL} IN ({marks}) ORDER BY {ID_TAIL}, id LIMIT ?"
                     ))?
-                    .query_map(params![rev, upper_bound(&rev), limit], |r| r.get(0))?
+                    .query_map(values.as_slice(), |r| r.get(0))?
                     .collect::<rusqlite::Result<_>>()?;
                 if (ids.len() as i64) < limit {
                     let more: Vec<i64> = self
