@@ -550,7 +550,7 @@ fn xlsx_mapping_overrides_and_require() {
     let path = dir.path().join("odd.xlsx");
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
-    for (c, h) in ["人员", "个人身份证", "村名", "电话"].iter().enumerate() {
+    for (c, h) in ["人员", "个人身份证", "所在地", "电话"].iter().enumerate() {
         sheet.write_string(0, c as u16, *h).unwrap();
     }
     for (c, v) in ["张三", ID1, "城头村", "139"].iter().enumerate() {
@@ -565,12 +565,12 @@ fn xlsx_mapping_overrides_and_require() {
     assert!(
         e.contains("缺少必需的列：姓名、身份证号码")
             && e.contains("name, id-number")
-            && e.contains("“人员”、“个人身份证”、“村名”、“电话”"),
+            && e.contains("“人员”、“个人身份证”、“所在地”、“电话”"),
         "{e}"
     );
 
     let mapping =
-        Mapping::parse("人员=name,个人身份证=id-number，村名=village,电话=ignore").unwrap();
+        Mapping::parse("人员=name,个人身份证=id-number，所在地=village,电话=ignore").unwrap();
     let mut t = open(&path);
     let (h, rows) = read(&mut t, &mapping);
     assert!(

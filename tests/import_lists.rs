@@ -605,3 +605,83 @@ fn special_groups_from_the_committed_xls_and_a_csv() {
     assert!(r.updates[0].reason.contains("2026-12-31 → 2025-06-30"));
     assert!(store.check().unwrap().ok, "{:?}", store.check().unwrap());
 }
+
+// ------------------------------------------------- other offices' wording
+
+/// The tax system's payment list and an office's group lists in their own
+/// titles and wording: 缴费人识别号, 征收品目 “城乡居民基本医疗保险费”, 实缴费额（元）,
+/// 缴款日期, “微信缴费”, “手机银行”; 人员类型 “农村低保户”, 残疾级别 “贰级”.
+#[test]
+fn lists_in_other_offices_wording() {
+    let dir = TempDir::new().unwrap();
+    let db = demo(dir.path());
+    let mut store = Store::open(&db).unwrap();
+    let med = people(&store, &DUE.replace("{ins}", "medical"));
+    assert!(med.len() >= 3);
+    let text = format!(
+        "\u{feff}序号,缴费人名称,证件类型,缴费人识别号,征收品目,实缴费额（元）,缴款日期,缴费渠道\r\n\
+         1,{},居民身份证,{},城乡居民基本医疗保险费,{}.00,2024-10-08,微信缴费\r\n\
+         2,{},居民身份证,{},城乡居民基本医疗保险费,{},2024/10/9,手机银行\r\n\
+         3,{},居民身份证,{},城乡居民基本医疗保险费,{},2024-10-10,其他渠道\r\n",
+        med[0].1,
+        med[0].0,
+        med[0].2 / 100,
+        med[1].1,
+        med[1].0,
+        med[1].2 / 100,
+        med[2].1,
+        med[2].0,
+        med[2].2 / 100,
+    );
+    let path = write(dir.path(), "税务缴费明细.csv", text.as_bytes());
+    let r = import(&mut store, ImportKind::Payments, &path);
+    assert_eq!(r.accepted, 2, "{r:#?}");
+    assert_rejected(&r, 4, &["其他渠道", "缴费渠道"]);
+    let channels = people(
+        &store,
+        &format!(
+            "SELECT r.id_number, p.channel, p.person_fen FROM payments p JOIN residents r ON r.id = p.resident_id
+              WHERE p.insurance = 'medical' AND r.id_number IN ('{}', '{}') ORDER BY p.paid_on",
+            med[0].0, med[1].0
+        ),
+    );
+    assert_eq!(
+        channels,
+        [
+            (med[0].0.clone(), "wechat".to_string(), med[0].2),
+            (med[1].0.clone(), "bank".to_string(), med[1].2)
+        ]
+    );
+
+    let residents = write(
+        dir.path(),
+        "r.csv",
+        format!("姓名,身份证号码,村居代码\n张三,{ID1},370406105200\n王五,{ID3},370406101201\n")
+            .as_bytes(),
+    );
+    import(&mut store, ImportKind::Residents, &residents);
+    let text = format!(
+        "序号,姓名,公民身份号码,所属乡镇,村（居）委会,人员类型,残疾级别\r\n\
+         1,张三,{ID1},山城街道,,农村低保户,\r\n\
+         2,王五,{ID3},,,残疾人,贰级\r\n\
+         3,王五,{ID3},,,普通居民,\r\n"
+    );
+    let path = write(dir.path(), "民政.csv", &gbk(&text));
+    let mut opts = ImportOptions::new("民政.csv");
+    opts.office = Some("区民政局".into());
+    let r = import_opts(&mut store, ImportKind::Groups, &path, &opts);
+    assert_eq!(r.accepted, 2, "{r:#?}");
+    assert_rejected(&r, 4, &["普通居民"]);
+    let groups = |id: &str| -> Vec<String> {
+        let rid = store.resident_by_id_number(id).unwrap().unwrap().id;
+        store
+            .memberships(rid)
+            .unwrap()
+            .into_iter()
+            .map(|m| m.group)
+            .collect()
+    };
+    assert_eq!(groups(ID1), ["dibao"]);
+    assert_eq!(groups(ID3), ["disabled-2"]);
+    assert!(store.check().unwrap().ok);
+}

@@ -81,11 +81,50 @@ impl Channel {
                 Channel::Cash => &["现金", "收据"],
             }
         };
-        ALL_CHANNELS.iter().copied().find(|c| {
-            c.code().eq_ignore_ascii_case(t)
-                || c.zh() == t
-                || alias(*c).iter().any(|a| a.eq_ignore_ascii_case(t))
-        })
+        ALL_CHANNELS
+            .iter()
+            .copied()
+            .find(|c| {
+                c.code().eq_ignore_ascii_case(t)
+                    || c.zh() == t
+                    || alias(*c).iter().any(|a| a.eq_ignore_ascii_case(t))
+            })
+            .or_else(|| Channel::by_word(t))
+    }
+
+    /// The channel named by a telling word inside a longer text, as the tax
+    /// system's lists write them (`微信缴费`, `手机银行`, `山东省电子税务局`,
+    /// `银行柜台`, `办税服务厅`). Order matters: 代缴 and 现金 before 代办,
+    /// 银行 before 柜台. A cheque (支票) is none of them.
+    fn by_word(text: &str) -> Option<Channel> {
+        let t: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if t.contains("支票") {
+            return None;
+        }
+        [
+            (&["代缴"][..], Channel::Proxy),
+            (&["现金"], Channel::Cash),
+            (&["微信"], Channel::Wechat),
+            (&["支付宝"], Channel::Alipay),
+            (&["爱山东"], Channel::Aishandong),
+            (&["pos", "代办", "裕农通", "代收"], Channel::AgentPos),
+            (
+                &["电子税务局", "网上税务局", "税务app", "掌上办税"],
+                Channel::Etax,
+            ),
+            (&["银行", "网银", "银联", "云闪付"], Channel::Bank),
+            (
+                &["大厅", "窗口", "服务厅", "柜台", "柜面"],
+                Channel::TaxHall,
+            ),
+        ]
+        .into_iter()
+        .find(|(words, _)| words.iter().any(|w| t.contains(w)))
+        .map(|(_, c)| c)
     }
 
     /// Collected by a village agent (counts in the agent's daily remittance).
@@ -137,6 +176,22 @@ mod tests {
         for c in ALL_CHANNELS {
             assert_eq!(Channel::parse(c.code()), Some(c));
             assert_eq!(Channel::parse(c.zh()), Some(c));
+        }
+        for (text, channel) in [
+            ("微信缴费", Some(Channel::Wechat)),
+            ("支付宝生活号", Some(Channel::Alipay)),
+            ("爱山东 APP", Some(Channel::Aishandong)),
+            ("山东省电子税务局", Some(Channel::Etax)),
+            ("手机银行", Some(Channel::Bank)),
+            ("银行柜台", Some(Channel::Bank)),
+            ("办税服务厅", Some(Channel::TaxHall)),
+            ("村代办员POS机", Some(Channel::AgentPos)),
+            ("代办员收现金", Some(Channel::Cash)),
+            ("民政代缴", Some(Channel::Proxy)),
+            ("现金支票", None),
+            ("其他", None),
+        ] {
+            assert_eq!(Channel::parse(text), channel, "{text}");
         }
         assert_eq!(Channel::parse("裕农通"), Some(Channel::AgentPos));
         assert_eq!(

@@ -115,13 +115,49 @@ impl Group {
         }
     }
 
-    /// Parse a code (`dibao`), a Chinese name (`低保`) or a known alias.
+    /// Parse a code (`dibao`), a Chinese name (`低保`), a known alias, or
+    /// the longer wording an office's list uses (`农村低保户`, `分散供养特困人员`,
+    /// `肢体残疾二级`): the group whose telling word it contains.
     pub fn parse(text: &str) -> Option<Group> {
-        let t = text.trim();
+        let t: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(half_width)
+            .collect();
+        let t = t.as_str();
         ALL_GROUPS
             .iter()
             .copied()
             .find(|g| g.code().eq_ignore_ascii_case(t) || g.zh() == t || g.aliases().contains(&t))
+            .or_else(|| Group::by_word(t))
+    }
+
+    /// The group named by a telling word inside a longer text. Order
+    /// matters: 低保边缘 before 低保, 防止返贫监测 before 返贫.
+    fn by_word(t: &str) -> Option<Group> {
+        let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
+        if has(&["残"]) {
+            return disability_grade(t);
+        }
+        [
+            (&["低保边缘", "低边"][..], Group::DibaoEdge),
+            (&["低保", "最低生活保障"], Group::Dibao),
+            (&["特困"], Group::Tekun),
+            (&["五保"], Group::Wubao),
+            (&["监测"], Group::Monitored),
+            (&["返贫", "致贫"], Group::Fanpin),
+            (
+                &["建档立卡", "贫困户", "扶贫户", "贫困人口"],
+                Group::PovertyRegistered,
+            ),
+            (&["优抚"], Group::Youfu),
+            (&["特别困难"], Group::HardshipApproved),
+            (&["在校", "学生"], Group::Student),
+            (&["职工"], Group::EmployeeInsured),
+        ]
+        .into_iter()
+        .find(|(words, _)| has(words))
+        .map(|(_, g)| g)
     }
 
     /// Disability grade 1 or 2 (重度残疾).
@@ -132,6 +168,37 @@ impl Group {
     /// A status flag rather than a hardship group.
     pub fn is_status(self) -> bool {
         matches!(self, Group::Student | Group::EmployeeInsured)
+    }
+}
+
+/// The disability group of a grade as lists write it: `二级`, `2级`, `2`,
+/// `贰级`, `Ⅱ级`, `残疾等级：二级`, `肢体残疾二级`. `None` when the text names no
+/// grade or more than one.
+pub fn disability_grade(text: &str) -> Option<Group> {
+    const GRADES: [(Group, &[char]); 4] = [
+        (Group::Disabled1, &['1', '一', '壹', 'Ⅰ']),
+        (Group::Disabled2, &['2', '二', '贰', 'Ⅱ']),
+        (Group::Disabled3, &['3', '三', '叁', 'Ⅲ']),
+        (Group::Disabled4, &['4', '四', '肆', 'Ⅳ']),
+    ];
+    let found: Vec<Group> = GRADES
+        .iter()
+        .filter(|(_, marks)| text.chars().map(half_width).any(|c| marks.contains(&c)))
+        .map(|(g, _)| *g)
+        .collect();
+    match found.as_slice() {
+        [g] => Some(*g),
+        _ => None,
+    }
+}
+
+/// A full-width digit or Latin letter as its ASCII self.
+fn half_width(c: char) -> char {
+    match c {
+        '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
+            char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+        }
+        c => c,
     }
 }
 
@@ -215,6 +282,37 @@ mod tests {
             assert_eq!(Group::parse(g.zh()), Some(g));
         }
         assert_eq!(Group::parse("nonsense"), None);
+    }
+
+    #[test]
+    fn groups_as_offices_write_them() {
+        for (text, group) in [
+            ("农村低保", Some(Group::Dibao)),
+            ("城市低保户", Some(Group::Dibao)),
+            ("低保边缘户", Some(Group::DibaoEdge)),
+            ("分散供养特困人员", Some(Group::Tekun)),
+            ("农村五保供养对象", Some(Group::Wubao)),
+            ("防止返贫监测对象", Some(Group::Monitored)),
+            ("返贫致贫户", Some(Group::Fanpin)),
+            ("建档立卡贫困户", Some(Group::PovertyRegistered)),
+            ("重点优抚对象", Some(Group::Youfu)),
+            ("肢体残疾二级", Some(Group::Disabled2)),
+            ("残疾等级：１级", Some(Group::Disabled1)),
+            ("视力残疾 叁级", Some(Group::Disabled3)),
+            ("残疾人", None),
+            ("一级残疾 二级残疾", None),
+            ("普通居民", None),
+        ] {
+            assert_eq!(Group::parse(text), group, "{text}");
+        }
+        for (text, group) in [
+            ("二级", Some(Group::Disabled2)),
+            ("4", Some(Group::Disabled4)),
+            ("Ⅲ级", Some(Group::Disabled3)),
+            ("无", None),
+        ] {
+            assert_eq!(disability_grade(text), group, "{text}");
+        }
     }
 
     #[test]

@@ -117,7 +117,19 @@ impl Field {
     /// Compared after [`normalize_header`].
     pub fn synonyms(self) -> &'static [&'static str] {
         match self {
-            Field::Name => &["姓名", "人员姓名", "参保人姓名"],
+            Field::Name => &[
+                "姓名",
+                "人员姓名",
+                "参保人姓名",
+                "居民姓名",
+                "参保人",
+                "被保险人姓名",
+                "缴费人姓名",
+                "缴费人名称",
+                "缴费人",
+                "纳税人名称",
+                "纳税人姓名",
+            ],
             Field::IdNumber => &[
                 "身份证号码",
                 "身份证号",
@@ -129,9 +141,17 @@ impl Field {
                 "公民身份证号码",
                 "公民身份证号",
                 "身份证件号码",
+                "证件号",
+                "身份证件号",
+                "身份号码",
+                "参保人身份证号",
+                "参保人身份证号码",
+                "缴费人证件号码",
+                "缴费人识别号",
+                "纳税人识别号",
             ],
             Field::Sex => &["性别"],
-            Field::BirthDate => &["出生日期", "出生年月"],
+            Field::BirthDate => &["出生日期", "出生年月", "出生年月日"],
             Field::Village => &[
                 "村居",
                 "村",
@@ -143,6 +163,17 @@ impl Field {
                 "居委会",
                 "村(社区)",
                 "所在村居",
+                "村居委会",
+                "村(居)委会",
+                "村(居)名称",
+                "村(社区)名称",
+                "所在村",
+                "所属村",
+                "所属社区",
+                "村名",
+                "行政村",
+                "村/社区",
+                "村社区",
             ],
             Field::VillageCode => &["村居代码", "村居编码", "区划代码", "行政区划代码"],
             Field::Town => &[
@@ -153,20 +184,78 @@ impl Field {
                 "所属镇街",
                 "乡镇(街道)",
                 "街道",
+                "乡镇街道",
+                "所属乡镇",
+                "所属镇",
+                "所属街道",
+                "镇(街)",
+                "镇街道",
+                "街镇",
+                "镇街名称",
+                "乡镇名称",
             ],
-            Field::Phone => &["联系电话", "手机号", "电话", "手机号码", "联系方式"],
-            Field::Amount => &["缴费金额", "金额", "个人缴费金额", "实缴金额"],
+            Field::Phone => &[
+                "联系电话",
+                "手机号",
+                "电话",
+                "手机号码",
+                "联系方式",
+                "联系手机",
+                "手机",
+                "电话号码",
+                "移动电话",
+            ],
+            Field::Amount => &[
+                "缴费金额",
+                "金额",
+                "个人缴费金额",
+                "实缴金额",
+                "实缴费额",
+                "缴费额",
+                "缴款金额",
+                "缴纳金额",
+            ],
             Field::Tier => &["缴费档次", "档次"],
-            Field::PaidDate => &["缴费日期", "缴费时间", "入库日期"],
-            Field::Channel => &["缴费渠道", "缴费方式"],
-            Field::Insurance => &["险种", "征收项目"],
-            Field::DeathDate => &["死亡日期", "注销日期", "销户日期"],
-            Field::Category => &["人员类别", "困难类别", "群体", "特殊群体类别"],
-            Field::DisabilityGrade => &["残疾等级"],
-            Field::Department => &["认定部门", "部门"],
+            Field::PaidDate => &[
+                "缴费日期",
+                "缴费时间",
+                "入库日期",
+                "缴款日期",
+                "缴纳日期",
+                "缴款时间",
+                "交易日期",
+                "交易时间",
+            ],
+            Field::Channel => &["缴费渠道", "缴费方式", "缴费途径", "缴款方式", "缴款渠道"],
+            Field::Insurance => &[
+                "险种",
+                "征收项目",
+                "征收品目",
+                "征收品目名称",
+                "险种名称",
+                "险种类型",
+                "费种",
+                "费种名称",
+            ],
+            Field::DeathDate => &["死亡日期", "注销日期", "销户日期", "死亡时间"],
+            Field::Category => &[
+                "人员类别",
+                "困难类别",
+                "群体",
+                "特殊群体类别",
+                "人员类型",
+                "困难类型",
+                "特殊人员类别",
+                "救助类别",
+                "保障类别",
+                "对象类别",
+                "群体类别",
+            ],
+            Field::DisabilityGrade => &["残疾等级", "残疾级别"],
+            Field::Department => &["认定部门", "部门", "认定单位"],
             Field::StartDate => &["开始日期", "有效期起"],
             Field::EndDate => &["结束日期", "有效期止"],
-            Field::HukouType => &["户籍性质", "户口类型"],
+            Field::HukouType => &["户籍性质", "户口类型", "户口性质", "户籍类型"],
             Field::Seq => &["序号"],
             Field::Remark => &["备注"],
         }
@@ -596,6 +685,39 @@ mod tests {
         ];
         for (title, field) in cases {
             assert_eq!(Field::recognise(title), Some(*field), "{title}");
+        }
+    }
+
+    /// Each title means one field, and every listed title is recognised as it.
+    #[test]
+    fn no_title_means_two_fields() {
+        let mut owner: std::collections::HashMap<String, Field> = Default::default();
+        for f in Field::ALL {
+            for title in f.synonyms() {
+                let key = normalize_header(title);
+                if let Some(other) = owner.insert(key, f) {
+                    panic!("“{title}” is a title of both {other} and {f}");
+                }
+                assert_eq!(Field::recognise(title), Some(f), "{title}");
+            }
+        }
+    }
+
+    /// The titles of the tax system's payment lists and of offices' lists.
+    #[test]
+    fn other_offices_titles() {
+        for (title, field) in [
+            ("缴费人识别号", Field::IdNumber),
+            ("纳税人名称", Field::Name),
+            ("征收品目", Field::Insurance),
+            ("实缴费额（元）", Field::Amount),
+            ("缴款日期", Field::PaidDate),
+            ("村（居）委会", Field::Village),
+            ("所属乡镇", Field::Town),
+            ("人员类型", Field::Category),
+            ("残疾级别", Field::DisabilityGrade),
+        ] {
+            assert_eq!(Field::recognise(title), Some(field), "{title}");
         }
     }
 

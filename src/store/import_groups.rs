@@ -7,6 +7,7 @@
 use super::imports::{self, ImportError, ImportKind, ImportOptions, ImportReport, Journal};
 use super::roster::refresh_resident;
 use super::{Result, Store};
+use crate::domain::group::disability_grade;
 use crate::domain::{Group, Office, PolicyYear};
 use crate::exchange::{Field, Header, Row, Table};
 use chrono::NaiveDate;
@@ -172,28 +173,20 @@ impl Ctx<'_> {
     }
 }
 
-/// The group a row names in its 人员类别 or 残疾等级 column.
+/// The group a row names in its 人员类别 or 残疾等级 column. A 人员类别 that
+/// names no group (`残疾人`) gives way to the row's 残疾等级.
 fn row_group(h: &Header, row: &Row) -> std::result::Result<Group, String> {
-    if let Some(text) = h.get(row, Field::Category) {
-        return Group::parse(text)
-            .ok_or_else(|| format!("人员类别“{text}”无法识别 / unknown group '{text}'"));
+    let category = h.get(row, Field::Category);
+    if let Some(g) = category.and_then(Group::parse) {
+        return Ok(g);
     }
     if let Some(text) = h.get(row, Field::DisabilityGrade) {
-        let grade = text
-            .trim()
-            .trim_start_matches("残疾")
-            .trim_end_matches("级")
-            .trim_end_matches("残疾");
-        let grade = match grade {
-            "1" | "一" => "disabled-1",
-            "2" | "二" => "disabled-2",
-            "3" | "三" => "disabled-3",
-            "4" | "四" => "disabled-4",
-            _ => "",
-        };
-        return Group::parse(grade).ok_or_else(|| {
+        return disability_grade(text).ok_or_else(|| {
             format!("残疾等级“{text}”无法识别 / unknown disability grade '{text}'")
         });
     }
-    Err(imports::missing(Field::Category))
+    match category {
+        Some(text) => Err(format!("人员类别“{text}”无法识别 / unknown group '{text}'")),
+        None => Err(imports::missing(Field::Category)),
+    }
 }
