@@ -429,3 +429,103 @@ fn ambiguous_village_names_are_refused_with_candidates() {
         both[1].id
     );
 }
+
+/// The residents list, page after page, for every scope, filter and order:
+/// the pages put together are the whole list in order, as many as the
+/// count says, each resident once; names, ID numbers and birth dates come
+/// in the order asked for.
+#[test]
+fn list_pages_add_up_to_the_list() {
+    use zhengjiao::store::residents::{ListFilter, ResidentRow as Row, Standing};
+    let (_d, path) = demo(2000);
+    let store = Store::open_read_only(&path).unwrap();
+    let (town, village): (i64, i64) = store
+        .conn()
+        .query_row(
+            "SELECT v.town_id, v.id FROM residents r JOIN villages v ON v.id = r.village_id
+              GROUP BY v.id ORDER BY count(*) DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let in_scope = |scope: Scope| -> i64 {
+        let sql = match scope {
+            Scope::District => "SELECT count(*) FROM residents WHERE ?1 = ?1".to_string(),
+            Scope::Town(_) => "SELECT count(*) FROM residents r JOIN villages v ON v.id = r.village_id WHERE v.town_id = ?1".into(),
+            Scope::Village(_) => "SELECT count(*) FROM residents WHERE village_id = ?1".into(),
+        };
+        let id = match scope {
+            Scope::District => 0,
+            Scope::Town(id) | Scope::Village(id) => id,
+        };
+        store.conn().query_row(&sql, [id], |r| r.get(0)).unwrap()
+    };
+    for scope in [Scope::District, Scope::Town(town), Scope::Village(village)] {
+        for filter in [
+            ListFilter::All,
+            ListFilter::Outstanding,
+            ListFilter::Paid,
+            ListFilter::Exempt,
+            ListFilter::Flagged,
+        ] {
+            for sort in [
+                SortColumn::Name,
+                SortColumn::IdNumber,
+                SortColumn::Age,
+                SortColumn::Village,
+                SortColumn::Medical,
+            ] {
+                for descending in [false, true] {
+                    let q = ListQuery {
+                        year: 2025,
+                        scope,
+                        filter,
+                        sort,
+                        descending,
+                    };
+                    let total = store.resident_count(&q).unwrap();
+                    let whole = store.resident_page(&q, 0, 100_000).unwrap();
+                    assert_eq!(whole.len() as i64, total, "{q:?}");
+                    if filter == ListFilter::All {
+                        assert_eq!(total, in_scope(scope), "{q:?}");
+                    }
+                    let mut pages = Vec::new();
+                    for offset in (0..total).step_by(37) {
+                        pages.extend(store.resident_page(&q, offset, 37).unwrap());
+                    }
+                    let ids = |rows: &[Row]| -> Vec<i64> { rows.iter().map(|r| r.id).collect() };
+                    assert_eq!(ids(&pages), ids(&whole), "{q:?}");
+                    let mut unique = ids(&whole);
+                    unique.sort();
+                    unique.dedup();
+                    assert_eq!(unique.len(), whole.len(), "{q:?}");
+                    let ordered = |ok: &dyn Fn(&Row, &Row) -> bool| {
+                        whole.windows(2).all(|w| ok(&w[0], &w[1]))
+                    };
+                    let in_order = match sort {
+                        SortColumn::Name => {
+                            ordered(&|a, b| (a.name <= b.name) != descending || a.name == b.name)
+                        }
+                        SortColumn::IdNumber => {
+                            ordered(&|a, b| (a.id_number < b.id_number) != descending)
+                        }
+                        SortColumn::Age => ordered(&|a, b| {
+                            (a.birth_date >= b.birth_date) != descending
+                                || a.birth_date == b.birth_date
+                        }),
+                        _ => true,
+                    };
+                    assert!(in_order, "{q:?}");
+                    if filter == ListFilter::Outstanding {
+                        assert!(
+                            whole
+                                .iter()
+                                .all(|r| r.medical == Standing::Due || r.pension == Standing::Due),
+                            "{q:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
