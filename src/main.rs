@@ -1,6 +1,6 @@
 use clap::Parser;
 use std::process::ExitCode;
-use zhengjiao::cli::{Cli, run};
+use zhengjiao::cli::{Cli, run, usage};
 
 /// Faster than the system allocator when one thread frees what another
 /// allocated (the import's reading and writing threads).
@@ -14,7 +14,12 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = Cli::parse();
+    let cli = Cli::try_parse().unwrap_or_else(|e| {
+        if let Some(lead) = usage::lead(e.kind()) {
+            eprintln!("{lead}");
+        }
+        e.exit()
+    });
     match run(cli) {
         Ok(code) => code,
         Err(e) => {

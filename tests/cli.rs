@@ -284,3 +284,21 @@ fn pay_refusals_name_the_reason() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown insurance"));
 }
+
+/// A mistyped command or option: a Chinese line first, clap's own message
+/// after it, exit status 2.
+#[test]
+fn command_line_mistakes_in_chinese() {
+    for (args, zh) in [
+        (&["pya"][..], "没有这个命令"),
+        (&["find", "--bogus", "x"], "没有这个选项"),
+    ] {
+        let out = bin().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.starts_with("错误 / error: ") && err.contains(zh), "{err}");
+        assert!(err.contains("--help"), "{err}");
+    }
+    let help = bin().arg("--help").output().unwrap();
+    assert!(help.status.success() && help.stderr.is_empty());
+}

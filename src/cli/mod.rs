@@ -18,6 +18,7 @@ pub mod remit;
 pub mod report;
 pub mod resident;
 pub mod roster;
+pub mod usage;
 pub mod user;
 
 use clap::{Parser, Subcommand};
