@@ -296,7 +296,10 @@ fn command_line_mistakes_in_chinese() {
         let out = bin().args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.starts_with("错误 / error: ") && err.contains(zh), "{err}");
+        assert!(
+            err.starts_with("错误 / error: ") && err.contains(zh),
+            "{err}"
+        );
         assert!(err.contains("--help"), "{err}");
     }
     let help = bin().arg("--help").output().unwrap();

@@ -57,11 +57,11 @@ mod tests {
                 "选项的值不对",
             ),
         ] {
-            let e = Cli::try_parse_from(args).err().expect("a mistake");
+            let e = Cli::try_parse_from(args).expect_err("a mistake");
             let lead = lead(e.kind()).unwrap_or_default();
             assert!(lead.contains(zh), "{args:?}: {lead}");
         }
-        let help = Cli::try_parse_from(["zhengjiao", "--help"]).err().unwrap();
+        let help = Cli::try_parse_from(["zhengjiao", "--help"]).expect_err("help");
         assert_eq!(lead(help.kind()), None);
     }
 }
