@@ -255,8 +255,12 @@ pub(crate) fn parse_money(text: &str) -> std::result::Result<Decimal, String> {
         .chars()
         .filter(|c| *c != ',' && !c.is_whitespace())
         .collect();
+    // A sum Excel computed may carry binary noise (399.99999999999994):
+    // within a millionth of a fen-exact sum it is that sum; 1.005 is not.
     match t.parse::<Decimal>() {
-        Ok(d) if d >= Decimal::ZERO && d.round_dp(2) == d => Ok(d.normalize()),
+        Ok(d) if d >= Decimal::ZERO && (d - d.round_dp(2)).abs() < Decimal::new(1, 6) => {
+            Ok(d.round_dp(2).normalize())
+        }
         _ => Err(text.to_string()),
     }
 }
@@ -272,5 +276,13 @@ mod tests {
         assert!(parse_money("四百").is_err());
         assert!(parse_money("-5").is_err());
         assert!(parse_money("1.005").is_err());
+        assert_eq!(
+            parse_money("399.99999999999994").unwrap(),
+            Decimal::from(400)
+        );
+        assert_eq!(
+            parse_money("350.00000000000006").unwrap(),
+            Decimal::from(350)
+        );
     }
 }
