@@ -1,5 +1,6 @@
 //! Payment channels (征缴方式) and insurances.
 
+use super::wording::by_word;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -89,14 +90,14 @@ impl Channel {
                     || c.zh() == t
                     || alias(*c).iter().any(|a| a.eq_ignore_ascii_case(t))
             })
-            .or_else(|| Channel::by_word(t))
+            .or_else(|| Channel::from_wording(t))
     }
 
     /// The channel named by a telling word inside a longer text, as the tax
     /// system's lists write them (`微信缴费`, `手机银行`, `山东省电子税务局`,
     /// `银行柜台`, `办税服务厅`). Order matters: 代缴 and 现金 before 代办,
     /// 银行 before 柜台. A cheque (支票) is none of them.
-    fn by_word(text: &str) -> Option<Channel> {
+    fn from_wording(text: &str) -> Option<Channel> {
         let t: String = text
             .chars()
             .filter(|c| !c.is_whitespace())
@@ -105,26 +106,26 @@ impl Channel {
         if t.contains("支票") {
             return None;
         }
-        [
-            (&["代缴"][..], Channel::Proxy),
-            (&["现金"], Channel::Cash),
-            (&["微信"], Channel::Wechat),
-            (&["支付宝"], Channel::Alipay),
-            (&["爱山东"], Channel::Aishandong),
-            (&["pos", "代办", "裕农通", "代收"], Channel::AgentPos),
-            (
-                &["电子税务局", "网上税务局", "税务app", "掌上办税"],
-                Channel::Etax,
-            ),
-            (&["银行", "网银", "银联", "云闪付"], Channel::Bank),
-            (
-                &["大厅", "窗口", "服务厅", "柜台", "柜面"],
-                Channel::TaxHall,
-            ),
-        ]
-        .into_iter()
-        .find(|(words, _)| words.iter().any(|w| t.contains(w)))
-        .map(|(_, c)| c)
+        by_word(
+            &t,
+            &[
+                (&["代缴"][..], Channel::Proxy),
+                (&["现金"], Channel::Cash),
+                (&["微信"], Channel::Wechat),
+                (&["支付宝"], Channel::Alipay),
+                (&["爱山东"], Channel::Aishandong),
+                (&["pos", "代办", "裕农通", "代收"], Channel::AgentPos),
+                (
+                    &["电子税务局", "网上税务局", "税务app", "掌上办税"],
+                    Channel::Etax,
+                ),
+                (&["银行", "网银", "银联", "云闪付"], Channel::Bank),
+                (
+                    &["大厅", "窗口", "服务厅", "柜台", "柜面"],
+                    Channel::TaxHall,
+                ),
+            ],
+        )
     }
 
     /// Collected by a village agent (counts in the agent's daily remittance).

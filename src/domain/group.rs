@@ -1,5 +1,6 @@
 //! Special groups (特殊群体) and the offices that certify them.
 
+use super::wording::{by_word, half_width};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -129,35 +130,34 @@ impl Group {
             .iter()
             .copied()
             .find(|g| g.code().eq_ignore_ascii_case(t) || g.zh() == t || g.aliases().contains(&t))
-            .or_else(|| Group::by_word(t))
+            .or_else(|| Group::from_wording(t))
     }
 
     /// The group named by a telling word inside a longer text. Order
     /// matters: 低保边缘 before 低保, 防止返贫监测 before 返贫.
-    fn by_word(t: &str) -> Option<Group> {
-        let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
-        if has(&["残"]) {
+    fn from_wording(t: &str) -> Option<Group> {
+        if t.contains('残') {
             return disability_grade(t);
         }
-        [
-            (&["低保边缘", "低边"][..], Group::DibaoEdge),
-            (&["低保", "最低生活保障"], Group::Dibao),
-            (&["特困"], Group::Tekun),
-            (&["五保"], Group::Wubao),
-            (&["监测"], Group::Monitored),
-            (&["返贫", "致贫"], Group::Fanpin),
-            (
-                &["建档立卡", "贫困户", "扶贫户", "贫困人口"],
-                Group::PovertyRegistered,
-            ),
-            (&["优抚"], Group::Youfu),
-            (&["特别困难"], Group::HardshipApproved),
-            (&["在校", "学生"], Group::Student),
-            (&["职工"], Group::EmployeeInsured),
-        ]
-        .into_iter()
-        .find(|(words, _)| has(words))
-        .map(|(_, g)| g)
+        by_word(
+            t,
+            &[
+                (&["低保边缘", "低边"][..], Group::DibaoEdge),
+                (&["低保", "最低生活保障"], Group::Dibao),
+                (&["特困"], Group::Tekun),
+                (&["五保"], Group::Wubao),
+                (&["监测"], Group::Monitored),
+                (&["返贫", "致贫"], Group::Fanpin),
+                (
+                    &["建档立卡", "贫困户", "扶贫户", "贫困人口"],
+                    Group::PovertyRegistered,
+                ),
+                (&["优抚"], Group::Youfu),
+                (&["特别困难"], Group::HardshipApproved),
+                (&["在校", "学生"], Group::Student),
+                (&["职工"], Group::EmployeeInsured),
+            ],
+        )
     }
 
     /// Disability grade 1 or 2 (重度残疾).
@@ -189,16 +189,6 @@ pub fn disability_grade(text: &str) -> Option<Group> {
     match found.as_slice() {
         [g] => Some(*g),
         _ => None,
-    }
-}
-
-/// A full-width digit or Latin letter as its ASCII self.
-fn half_width(c: char) -> char {
-    match c {
-        '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
-            char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
-        }
-        c => c,
     }
 }
 

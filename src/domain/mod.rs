@@ -9,6 +9,7 @@ pub mod name_keys;
 pub mod policy;
 pub mod progress;
 pub mod village_name;
+pub mod wording;
 
 pub use channel::{Channel, Insurance};
 pub use dues::{Dues, Person, compute, compute_on, insured_age};
