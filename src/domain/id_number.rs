@@ -5,6 +5,7 @@
 //! character (0-9 or X). Legacy 15-digit numbers (two-digit year, no check
 //! character) are upgraded to 18.
 
+use super::wording::half_width;
 use chrono::{Datelike, NaiveDate};
 use std::fmt;
 use std::str::FromStr;
@@ -74,15 +75,6 @@ pub fn check_char(first17: &[u8]) -> char {
         .map(|(d, w)| u32::from(d - b'0') * w)
         .sum();
     CHECK_CHARS[(sum % 11) as usize]
-}
-
-/// Full-width digits and `Ｘ` to their ASCII forms.
-fn half_width(c: char) -> char {
-    match c {
-        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + u32::from(b'0')).unwrap_or(c),
-        'Ｘ' | 'ｘ' => 'X',
-        _ => c,
-    }
 }
 
 fn looks_like_scientific(s: &str) -> bool {
