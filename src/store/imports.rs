@@ -244,9 +244,10 @@ impl<'t> ManyInsert<'t> {
 pub(crate) struct Journal<'t> {
     import_id: i64,
     verdicts: ManyInsert<'t>,
-    /// Verdicts not yet written: (line, last line, verdict, reason). Lines
-    /// in a row with the same verdict and no reason share one entry.
-    pending: Vec<(i64, i64, &'static str, Option<String>)>,
+    /// Verdicts not yet written: (line, last line of a run, verdict,
+    /// reason). Lines in a row with the same verdict and no reason share one
+    /// entry; the last line is `None` for a line alone.
+    pending: Vec<(i64, Option<i64>, &'static str, Option<String>)>,
     pub report: ImportReport,
 }
 
@@ -301,15 +302,15 @@ impl<'t> Journal<'t> {
     fn write(&mut self, line: usize, verdict: &'static str, reason: Option<&str>) -> Result<()> {
         let line = line as i64;
         if reason.is_none()
-            && let Some((_, last, v, None)) = self.pending.last_mut()
+            && let Some((first, last, v, None)) = self.pending.last_mut()
             && *v == verdict
-            && *last + 1 == line
+            && last.unwrap_or(*first) + 1 == line
         {
-            *last = line;
+            *last = Some(line);
             return Ok(());
         }
         self.pending
-            .push((line, line, verdict, reason.map(str::to_string)));
+            .push((line, None, verdict, reason.map(str::to_string)));
         if self.pending.len() >= VERDICTS_HELD {
             self.flush()?;
         }
@@ -317,13 +318,8 @@ impl<'t> Journal<'t> {
     }
 
     fn flush(&mut self) -> Result<()> {
-        let ranges: Vec<Option<i64>> = self
-            .pending
-            .iter()
-            .map(|(line, last, _, _)| (last > line).then_some(*last))
-            .collect();
         let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(self.pending.len() * 5);
-        for ((line, _, verdict, reason), last) in self.pending.iter().zip(&ranges) {
+        for (line, last, verdict, reason) in &self.pending {
             values.extend([
                 &self.import_id as &dyn rusqlite::ToSql,
                 line,
@@ -598,7 +594,8 @@ impl RoomyCache {
         }
         conn.pragma_update(None, "cache_size", -Self::CACHE_KIB)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
-        // Indexes rebuilt at the end of a first load sort on both cores.
+        // SQLite's sorter may hand work to a second thread when an index
+        // rebuilt at the end of a first load outgrows one sorted run.
         conn.pragma_update(None, "threads", 2)?;
         Ok(saved)
     }

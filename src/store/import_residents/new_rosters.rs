@@ -1,8 +1,9 @@
 //! The roster rows of the residents an import adds. A new resident has no
 //! groups, flags, death or payments yet, so its roster depends on the birth
-//! date alone: the dues are computed once per date, the rows written by one
-//! statement per insurance that joins the new residents to their date's
-//! entries, and the progress counters added per village and band.
+//! date alone: the dues are computed once per date, the distinct rosters
+//! (bands) kept once, the rows written by one statement per insurance that
+//! finds each new resident's band from the birth date, and the progress
+//! counters added per village and band.
 
 use crate::domain::{Person, PolicyYear, compute};
 use crate::store::Result;

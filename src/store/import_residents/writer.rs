@@ -53,15 +53,18 @@ const DEFERRED_INDEXES: [&str; 3] = ["residents_name", "residents_id_tail", "res
 /// Search keys written per statement. Residents go one to a statement:
 /// several rows would need a statement journal (the registry has unique and
 /// foreign keys), which costs more than it saves.
-const ROWS_PER_STATEMENT: usize = 50;
+const KEYS_PER_STATEMENT: usize = 200;
 /// Keys held before they are sorted and written (about 50 MB).
 const KEYS_HELD: usize = 2_000_000;
 
 impl<'t> Writer<'t> {
     pub(super) fn new(tx: &'t Transaction<'t>) -> Result<Self> {
+        // Counted only up to the threshold: a city's registry is not
+        // walked whole to learn that it is not small.
         let (next_id, registered): (i64, i64) = tx.query_row(
-            "SELECT coalesce(max(id), 0) + 1, count(*) FROM residents",
-            [],
+            "SELECT (SELECT coalesce(max(id), 0) + 1 FROM residents),
+                    (SELECT count(*) FROM (SELECT 1 FROM residents LIMIT ?1))",
+            [SMALL_REGISTRY],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         let mut set_aside = SetAside::default();
@@ -79,7 +82,7 @@ impl<'t> Writer<'t> {
                 tx,
                 "INSERT OR IGNORE INTO name_keys (key, name)",
                 2,
-                ROWS_PER_STATEMENT * 4,
+                KEYS_PER_STATEMENT,
             )?,
             update: tx.prepare(
                 "UPDATE residents SET name = ?2, village_id = ?3, phone = ?4, residence = ?5 WHERE id = ?1",
