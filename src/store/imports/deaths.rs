@@ -4,12 +4,12 @@
 //! follows, and payments dated after the death are listed for refund (退费);
 //! nothing is refunded automatically.
 
+use super::judging::{
+    self, ImportError, ImportKind, ImportOptions, ImportReport, Journal, Known, Refund,
+};
 use crate::domain::{IdNumber, PolicyYear};
 use crate::exchange::{Field, Header, Row, Table, parse_date_cell};
 use crate::store::campaign::roster::refresh_resident;
-use crate::store::imports::{
-    self, ImportError, ImportKind, ImportOptions, ImportReport, Journal, Known, Refund,
-};
 use crate::store::{Result, Store};
 use chrono::NaiveDate;
 use rusqlite::{Transaction, params};
@@ -58,7 +58,7 @@ pub(crate) fn import(
             (c.index, c.title.clone(), mark)
         })
         .collect();
-    imports::run(
+    judging::run(
         store,
         ImportKind::Deaths,
         opts,
@@ -74,7 +74,7 @@ pub(crate) fn import(
                 policy: &policy,
                 today: opts.today,
             };
-            for row in imports::data_rows(&mut table, header) {
+            for row in judging::data_rows(&mut table, header) {
                 ctx.judge(&row?, &mut seen, journal)?;
             }
             Ok(())
@@ -97,7 +97,7 @@ impl RowCtx<'_> {
         seen: &mut HashMap<String, usize>,
         journal: &mut Journal,
     ) -> Result<()> {
-        let (id, known) = match imports::known_resident(self.tx, self.header, row)? {
+        let (id, known) = match judging::known_resident(self.tx, self.header, row)? {
             Ok(k) => k,
             Err(reason) => return journal.rejected(row.line, reason),
         };
@@ -194,7 +194,7 @@ impl RowCtx<'_> {
             out.push((*mark, date));
         }
         if out.is_empty() {
-            return Err(imports::missing(Field::DeathDate));
+            return Err(judging::missing(Field::DeathDate));
         }
         Ok(out)
     }

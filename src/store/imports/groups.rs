@@ -4,11 +4,11 @@
 //! refreshed so that proxy payment (代缴) and exemptions follow. Without
 //! `--group`, each row's 人员类别 (or 残疾等级) column names its group.
 
+use super::judging::{self, ImportError, ImportKind, ImportOptions, ImportReport, Journal};
 use crate::domain::group::disability_grade;
 use crate::domain::{Group, Office, PolicyYear};
 use crate::exchange::{Field, Header, Row, Table};
 use crate::store::campaign::roster::refresh_resident;
-use crate::store::imports::{self, ImportError, ImportKind, ImportOptions, ImportReport, Journal};
 use crate::store::{Result, Store};
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -22,7 +22,7 @@ pub(crate) fn import(
     unknown: Vec<String>,
 ) -> std::result::Result<ImportReport, ImportError> {
     if opts.group.is_none() && !header.has(Field::Category) && !header.has(Field::DisabilityGrade) {
-        return Err(imports::missing_column(header, Field::Category));
+        return Err(judging::missing_column(header, Field::Category));
     }
     let office = match opts.office.as_deref().map(str::trim) {
         Some(o) if !o.is_empty() => Office::parse(o)
@@ -35,7 +35,7 @@ pub(crate) fn import(
         }
     };
     let policy = store.campaign_policy(opts.year)?;
-    imports::run(
+    judging::run(
         store,
         ImportKind::Groups,
         opts,
@@ -50,7 +50,7 @@ pub(crate) fn import(
                 office: &office,
                 seen: HashMap::new(),
             };
-            for row in imports::data_rows(&mut table, header) {
+            for row in judging::data_rows(&mut table, header) {
                 ctx.row(&row?, journal)?;
             }
             Ok(())
@@ -73,7 +73,7 @@ type Period = (Option<String>, Option<String>, Option<String>);
 
 impl Ctx<'_> {
     fn row(&mut self, row: &Row, journal: &mut Journal) -> Result<()> {
-        let (_, known) = match imports::known_resident(self.tx, self.header, row)? {
+        let (_, known) = match judging::known_resident(self.tx, self.header, row)? {
             Ok(k) => k,
             Err(reason) => return journal.rejected(row.line, reason),
         };
@@ -187,6 +187,6 @@ fn row_group(h: &Header, row: &Row) -> std::result::Result<Group, String> {
     }
     match category {
         Some(text) => Err(format!("人员类别“{text}”无法识别 / unknown group '{text}'")),
-        None => Err(imports::missing(Field::Category)),
+        None => Err(judging::missing(Field::Category)),
     }
 }

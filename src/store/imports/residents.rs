@@ -13,11 +13,11 @@
 mod new_rosters;
 mod writer;
 
-use crate::domain::{IdNumber, Sex, name_keys, village_name};
-use crate::exchange::{Field, Header, Row, Table, parse_date_cell};
-use crate::store::imports::{
+use super::judging::{
     self, ImportError, ImportKind, ImportOptions, ImportReport, OnRows, missing, same_name,
 };
+use crate::domain::{IdNumber, Sex, name_keys, village_name};
+use crate::exchange::{Field, Header, Row, Table, parse_date_cell};
 use crate::store::{Result, Store, StoreError};
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -95,7 +95,7 @@ pub(crate) fn import(
     progress: OnRows,
 ) -> std::result::Result<ImportReport, ImportError> {
     if !header.has(Field::Village) && !header.has(Field::VillageCode) {
-        return Err(imports::missing_column(header, Field::Village));
+        return Err(judging::missing_column(header, Field::Village));
     }
     let policy = store.campaign_policy(opts.year)?;
     // The judging thread reads villages and existing residents through its
@@ -103,7 +103,7 @@ pub(crate) fn import(
     // and the file's own duplicates are caught before they reach it.
     let reader = Store::open_read_only(store.path())?;
     let year = Some(policy.year);
-    imports::run(
+    judging::run(
         store,
         ImportKind::Residents,
         opts,
@@ -150,7 +150,7 @@ fn judge_all(
         let failed = judged.is_err();
         send.send(judged).is_ok() && !failed
     };
-    for row in imports::data_rows(&mut table, header) {
+    for row in judging::data_rows(&mut table, header) {
         match row {
             Ok(row) => {
                 rows.push(row);
@@ -241,7 +241,7 @@ impl<'a> Judge<'a> {
         if let Err(reason) = check_name(name) {
             return Ok(Err(reason));
         }
-        let id = match imports::id_of(h, row) {
+        let id = match judging::id_of(h, row) {
             Ok(id) => id,
             Err(reason) => return Ok(Err(reason)),
         };

@@ -15,8 +15,8 @@ use super::{Change, Judged, KEY_END, NewResident};
 use crate::domain::PolicyYear;
 use crate::store::Result;
 use crate::store::campaign::roster::refresh_resident;
+use crate::store::imports::judging::{Journal, ManyInsert};
 use crate::store::imports::set_aside::{Kind, SetAside};
-use crate::store::imports::{Journal, ManyInsert};
 use rusqlite::{Statement, ToSql, Transaction, params};
 
 /// Prepared statements of the writing side.
