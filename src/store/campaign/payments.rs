@@ -1,8 +1,11 @@
 //! Payments: recording (one code path for the console, `pay` and imports),
 //! reversals (冲正) and refunds (退费) as new rows, and the history query.
 
+use crate::domain::dues::Ineligible;
 use crate::domain::money::{from_fen, to_fen};
-use crate::domain::{Channel, IdNumber, Insurance, Office, Policies, compute, compute_on};
+use crate::domain::{
+    Channel, IdNumber, Insurance, Office, Person, Policies, PolicyYear, compute, compute_on,
+};
 use crate::store::campaign::special::{Special, check_special};
 use crate::store::campaign::{receipts, remittance};
 use crate::store::registry::residents::person;
@@ -150,21 +153,85 @@ pub fn record_in(
 
 /// `record_in` without its audit row: for a batch, which records one audit
 /// entry for all its payments (`proxy::pay_batch`). Every check is the same.
+/// The checks run in this order, the first refusal wins: the special case
+/// named, the resident (alive, hukou not cancelled), the year's policy, the
+/// special case's own conditions, eligibility, a proxy payment's office,
+/// the agent, the agent's day not yet remitted, not paid already; then the
+/// receipt is taken and the payment written.
 pub(crate) fn record_unaudited(
     tx: &Transaction,
     policies: &Policies,
     user: &str,
     req: &PaymentRequest,
 ) -> Result<Recorded> {
-    let special = match req
-        .special
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(text) => Some(Special::parse(text).ok_or_else(|| Special::unknown(text))?),
-        None => None,
-    };
+    let special = special_named(req)?;
+    let (resident_id, name) = living_resident(tx, req)?;
+    let policy = policy_of(policies, req.year)?;
+    let p = person(tx, resident_id, policy.window.start)?;
+    if let Some(s) = special {
+        check_special(s, req, policy, p.birth_date, &name)?;
+    }
+    let share = share_due(policy, &p, req, special)?;
+    check_eligible(&name, req, &share)?;
+    check_proxy_office(&name, req, &share)?;
+    let agent_id = agent_of(tx, req)?;
+    check_day_open(tx, req, agent_id)?;
+    check_not_paid(tx, req, resident_id)?;
+    let (taken, receipt) = receipt_for(tx, req, agent_id)?;
+    let (person_fen, government_fen) = (to_fen(share.person_pays), to_fen(share.gov_pays));
+    let payment_id = insert_payment(
+        tx,
+        req,
+        &Insert {
+            resident_id,
+            person_fen,
+            government_fen,
+            tier_fen: share.tier_fen,
+            office: share.office,
+            receipt: receipt.as_deref(),
+            agent_id,
+            late: share.late,
+            special,
+            user,
+        },
+    )?;
+    if let Some(t) = &taken {
+        receipts::mark_used(tx, t, payment_id, user)?;
+    }
+    Ok(Recorded {
+        payment_id,
+        resident_id,
+        name,
+        year: req.year,
+        insurance: req.insurance,
+        person_fen,
+        government_fen,
+        tier_fen: share.tier_fen,
+        late: share.late,
+        channel: req.channel,
+        receipt,
+        special,
+    })
+}
+
+/// The special case the request names, if any; an unknown name is refused.
+fn special_named(req: &PaymentRequest) -> Result<Option<Special>> {
+    Ok(
+        match req
+            .special
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(text) => Some(Special::parse(text).ok_or_else(|| Special::unknown(text))?),
+            None => None,
+        },
+    )
+}
+
+/// The resident the ID number names, (id, name): refused when not found,
+/// deceased, or their hukou cancelled.
+fn living_resident(tx: &Transaction, req: &PaymentRequest) -> Result<(i64, String)> {
     let id = IdNumber::parse(&req.id_number).map_err(|e| StoreError::Refused(e.to_string()))?;
     let (resident_id, name, deceased, cancelled): (i64, String, Option<String>, Option<String>) =
         tx.prepare_cached(
@@ -191,77 +258,109 @@ pub(crate) fn record_unaudited(
             format!("the resident's hukou was cancelled on {d}"),
         ));
     }
-    let policy = policies.get(req.year).ok_or_else(|| {
+    Ok((resident_id, name))
+}
+
+/// The policy of the payment's year, refused when there is none.
+fn policy_of(policies: &Policies, year: i32) -> Result<&PolicyYear> {
+    policies.get(year).ok_or_else(|| {
         StoreError::refused(
-            format!("没有{}年度的政策", req.year),
-            format!("no policy for year {}", req.year),
+            format!("没有{year}年度的政策"),
+            format!("no policy for year {year}"),
         )
-    })?;
-    let p = person(tx, resident_id, policy.window.start)?;
-    if let Some(s) = special {
-        check_special(s, req, policy, p.birth_date, &name)?;
-    }
+    })
+}
+
+/// What the policy engine says of the one insurance paid for.
+struct Share {
+    eligible: bool,
+    reason: Option<Ineligible>,
+    person_pays: Decimal,
+    gov_pays: Decimal,
+    tier_fen: Option<i64>,
+    office: Option<Office>,
+    late: bool,
+}
+
+/// The share due. Out of the window the year's late rule applies
+/// (集中征缴期外补缴); back-payments and newborns pay the year's own
+/// on-time rates.
+fn share_due(
+    policy: &PolicyYear,
+    p: &Person,
+    req: &PaymentRequest,
+    special: Option<Special>,
+) -> Result<Share> {
     let tier = if req.insurance == Insurance::Pension {
         req.tier
     } else {
         None
     };
-    // Out of the window the year's late rule applies (集中征缴期外补缴);
-    // back-payments and newborns pay the year's own on-time rates.
     let dues = match special {
-        Some(_) => compute(policy, &p, tier),
-        None => compute_on(policy, &p, tier, req.paid_on),
+        Some(_) => compute(policy, p, tier),
+        None => compute_on(policy, p, tier, req.paid_on),
     }
     .map_err(|e| StoreError::Refused(e.to_string()))?;
-    let (eligible, reason, person_pays, gov_pays, tier_fen, office, late) = match req.insurance {
+    Ok(match req.insurance {
         Insurance::Medical => {
             let m = &dues.medical;
-            (
-                m.eligible,
-                m.ineligible,
-                m.person_pays,
-                m.government_pays,
-                None,
-                m.office,
-                m.late,
-            )
+            Share {
+                eligible: m.eligible,
+                reason: m.ineligible,
+                person_pays: m.person_pays,
+                gov_pays: m.government_pays,
+                tier_fen: None,
+                office: m.office,
+                late: m.late,
+            }
         }
         Insurance::Pension => {
             let q = &dues.pension;
-            (
-                q.eligible,
-                q.ineligible,
-                q.person_pays,
-                q.government_pays,
-                q.tier.map(to_fen),
-                q.office,
-                false,
-            )
+            Share {
+                eligible: q.eligible,
+                reason: q.ineligible,
+                person_pays: q.person_pays,
+                gov_pays: q.government_pays,
+                tier_fen: q.tier.map(to_fen),
+                office: q.office,
+                late: false,
+            }
         }
-    };
-    if !eligible {
-        let r = reason.expect("ineligible has a reason");
-        return Err(StoreError::refused(
-            format!(
-                "{name}不符合{}{}年度参保条件：{}",
-                req.insurance.zh(),
-                req.year,
-                r.zh()
-            ),
-            format!(
-                "not eligible for {} {}: {}",
-                req.insurance.code(),
-                req.year,
-                r.en()
-            ),
-        ));
+    })
+}
+
+/// Refused when the resident may not join this insurance this year.
+fn check_eligible(name: &str, req: &PaymentRequest, share: &Share) -> Result<()> {
+    if share.eligible {
+        return Ok(());
     }
-    if req.channel == Channel::Proxy && gov_pays.is_zero() {
+    let r = share.reason.expect("ineligible has a reason");
+    Err(StoreError::refused(
+        format!(
+            "{name}不符合{}{}年度参保条件：{}",
+            req.insurance.zh(),
+            req.year,
+            r.zh()
+        ),
+        format!(
+            "not eligible for {} {}: {}",
+            req.insurance.code(),
+            req.year,
+            r.en()
+        ),
+    ))
+}
+
+/// A proxy payment: the government must pay a share, and the office that
+/// pays it must be the one named (if one is).
+fn check_proxy_office(name: &str, req: &PaymentRequest, share: &Share) -> Result<()> {
+    if req.channel == Channel::Proxy && share.gov_pays.is_zero() {
         return Err(StoreError::refused(
             format!("{name}不属于政府代缴对象",),
             "this resident is not paid for by the government",
         ));
     }
+    let office = share.office;
     if let Some(o) = req.office
         && req.channel == Channel::Proxy
         && office.is_some_and(|x| x != o)
@@ -279,7 +378,12 @@ pub(crate) fn record_unaudited(
             ),
         ));
     }
-    let agent_id: Option<i64> = match &req.agent_code {
+    Ok(())
+}
+
+/// The agent the request names (its row id), refused when unknown.
+fn agent_of(tx: &Transaction, req: &PaymentRequest) -> Result<Option<i64>> {
+    Ok(match &req.agent_code {
         Some(code) => Some(
             tx.prepare_cached("SELECT id FROM agents WHERE code = ?1")?
                 .query_row([code.trim()], |r| r.get(0))
@@ -291,7 +395,11 @@ pub(crate) fn record_unaudited(
                 })?,
         ),
         None => None,
-    };
+    })
+}
+
+/// An agent's payment is refused on a day the agent has already remitted.
+fn check_day_open(tx: &Transaction, req: &PaymentRequest, agent_id: Option<i64>) -> Result<()> {
     if let Some(a) = agent_id
         && req.channel.is_agent()
         && remittance::is_closed(tx, a, req.paid_on)?
@@ -304,6 +412,11 @@ pub(crate) fn record_unaudited(
             "record more payments for that day",
         ));
     }
+    Ok(())
+}
+
+/// Refused when this year's insurance is already paid.
+fn check_not_paid(tx: &Transaction, req: &PaymentRequest, resident_id: i64) -> Result<()> {
     if tx
         .prepare_cached(
             "SELECT 1 FROM paid WHERE year = ?1 AND insurance = ?2 AND resident_id = ?3",
@@ -312,7 +425,17 @@ pub(crate) fn record_unaudited(
     {
         return Err(duplicate(tx, resident_id, req.year, req.insurance)?);
     }
-    // Cash taken by an agent carries a receipt from the agent's books.
+    Ok(())
+}
+
+/// The receipt: cash taken by an agent carries a number from the agent's
+/// books (taken now, marked used once the payment is written); otherwise
+/// the number typed, if any.
+fn receipt_for(
+    tx: &Transaction,
+    req: &PaymentRequest,
+    agent_id: Option<i64>,
+) -> Result<(Option<receipts::Taken>, Option<String>)> {
     let taken = match agent_id {
         Some(a) if req.channel == Channel::Cash => {
             Some(receipts::take_in(tx, a, req.receipt.as_deref())?)
@@ -328,27 +451,46 @@ pub(crate) fn record_unaudited(
             .filter(|r| !r.is_empty())
             .map(str::to_string),
     };
-    let (person_fen, government_fen) = (to_fen(person_pays), to_fen(gov_pays));
+    Ok((taken, receipt))
+}
+
+/// The columns of a payment row beside the request's own.
+struct Insert<'a> {
+    resident_id: i64,
+    person_fen: i64,
+    government_fen: i64,
+    tier_fen: Option<i64>,
+    office: Option<Office>,
+    receipt: Option<&'a str>,
+    agent_id: Option<i64>,
+    late: bool,
+    special: Option<Special>,
+    user: &'a str,
+}
+
+/// Write the payment and its `paid` row; the `paid` primary key refuses a
+/// second payment that slipped past [`check_not_paid`]. The payment's id.
+fn insert_payment(tx: &Transaction, req: &PaymentRequest, row: &Insert) -> Result<i64> {
     tx.prepare_cached(
         "INSERT INTO payments (resident_id, year, insurance, kind, person_fen, government_fen, tier_fen, channel,
                                office, receipt, agent_id, paid_on, late, special, recorded_by, recorded_at)
          VALUES (?1, ?2, ?3, 'payment', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?
     .execute(params![
-        resident_id,
+        row.resident_id,
         req.year,
         req.insurance.code(),
-        person_fen,
-        government_fen,
-        tier_fen,
+        row.person_fen,
+        row.government_fen,
+        row.tier_fen,
         req.channel.code(),
-        office.map(|o| o.code()),
-        receipt,
-        agent_id,
+        row.office.map(|o| o.code()),
+        row.receipt,
+        row.agent_id,
         req.paid_on.to_string(),
-        late,
-        special.map(Special::code),
-        user,
+        row.late,
+        row.special.map(Special::code),
+        row.user,
         now_text()
     ])?;
     let payment_id = tx.last_insert_rowid();
@@ -359,32 +501,16 @@ pub(crate) fn record_unaudited(
         .execute(params![
             req.year,
             req.insurance.code(),
-            resident_id,
+            row.resident_id,
             payment_id
         ]);
     if let Err(e) = inserted {
         if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
-            return Err(duplicate(tx, resident_id, req.year, req.insurance)?);
+            return Err(duplicate(tx, row.resident_id, req.year, req.insurance)?);
         }
         return Err(e.into());
     }
-    if let Some(t) = &taken {
-        receipts::mark_used(tx, t, payment_id, user)?;
-    }
-    Ok(Recorded {
-        payment_id,
-        resident_id,
-        name,
-        year: req.year,
-        insurance: req.insurance,
-        person_fen,
-        government_fen,
-        tier_fen,
-        late,
-        channel: req.channel,
-        receipt,
-        special,
-    })
+    Ok(payment_id)
 }
 
 /// The payment a reversal or refund points at.
