@@ -213,7 +213,7 @@ impl Store {
                 "backup",
                 "database",
                 None,
-                &format!("{{\"out\":{out:?}}}"),
+                &serde_json::json!({"out": out}).to_string(),
             )?;
             Ok(())
         })

@@ -7,6 +7,7 @@ use crate::store::{Result, Store, StoreError, audit};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
+use serde_json::json;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -160,10 +161,13 @@ impl Store {
                 "create-declaration",
                 "declarations",
                 Some(id),
-                &format!(
-                    "{{\"year\":{year},\"village_id\":{village_id},\"payments\":{},\"person_fen\":{total}}}",
-                    ids.len()
-                ),
+                &json!({
+                    "year": year,
+                    "village_id": village_id,
+                    "payments": ids.len(),
+                    "person_fen": total,
+                })
+                .to_string(),
             )?;
             declaration(tx, id)
         })
@@ -223,7 +227,7 @@ impl Store {
                 ),
                 "declarations",
                 Some(id),
-                &format!("{{\"on\":\"{on}\"}}"),
+                &json!({"on": on.to_string()}).to_string(),
             )?;
             declaration(tx, id)
         })

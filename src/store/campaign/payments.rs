@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, params};
 use rust_decimal::Decimal;
 use serde::Serialize;
+use serde_json::json;
 
 /// What a clerk asks to record. The amount is never typed: it comes from the
 /// policy engine.
@@ -135,18 +136,20 @@ pub fn record_in(
         "record-payment",
         "payments",
         Some(r.payment_id),
-        &format!(
-            "{{\"resident_id\":{},\"year\":{},\"insurance\":\"{}\",\"person_fen\":{},\"government_fen\":{},\"channel\":\"{}\"{}}}",
-            r.resident_id,
-            r.year,
-            r.insurance.code(),
-            r.person_fen,
-            r.government_fen,
-            r.channel.code(),
-            r.special
-                .map(|s| format!(",\"special\":\"{}\"", s.code()))
-                .unwrap_or_default()
-        ),
+        &{
+            let mut detail = json!({
+                "resident_id": r.resident_id,
+                "year": r.year,
+                "insurance": r.insurance.code(),
+                "person_fen": r.person_fen,
+                "government_fen": r.government_fen,
+                "channel": r.channel.code(),
+            });
+            if let Some(s) = r.special {
+                detail["special"] = json!(s.code());
+            }
+            detail.to_string()
+        },
     )?;
     Ok(r)
 }
@@ -629,10 +632,7 @@ pub fn undo_in(
         kind,
         "payments",
         Some(id),
-        &format!(
-            "{{\"original\":{payment_id},\"reason\":{:?}}}",
-            reason.trim()
-        ),
+        &json!({"original": payment_id, "reason": reason.trim()}).to_string(),
     )?;
     Ok(id)
 }

@@ -6,6 +6,7 @@ use crate::store::{Result, Store, StoreError, audit, now_text};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
+use serde_json::json;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PaymentPublicity {
@@ -77,7 +78,13 @@ impl Store {
                 "payment-publicity",
                 "payment_publicity",
                 Some(village_id),
-                &format!("{{\"year\":{year},\"from\":\"{from}\",\"to\":\"{to}\",\"listed\":{listed}}}"),
+                &json!({
+                    "year": year,
+                    "from": from.to_string(),
+                    "to": to.to_string(),
+                    "listed": listed,
+                })
+                .to_string(),
             )?;
             Ok(publicity(tx, year, village_id)?.expect("just recorded"))
         })

@@ -7,6 +7,7 @@ use crate::store::campaign::remittance::agent;
 use crate::store::{Result, Store, StoreError, audit, now_text};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
+use serde_json::json;
 
 /// Fewer numbers left than this and the agent needs a new book.
 pub const LOW_RECEIPTS: i64 = 20;
@@ -283,7 +284,8 @@ impl Store {
                 "add-receipt-book",
                 "receipt_books",
                 Some(id),
-                &format!("{{\"agent\":{:?},\"first\":\"{lo}\",\"last\":\"{hi}\"}}", agent_code.trim()),
+                &json!({"agent": agent_code.trim(), "first": lo.to_string(), "last": hi.to_string()})
+                    .to_string(),
             )?;
             Ok(book_rows(tx, Some(agent_id))?
                 .into_iter()
@@ -349,7 +351,7 @@ impl Store {
                 "void-receipt",
                 "receipt_books",
                 Some(book_id),
-                &format!("{{\"number\":\"{text}\",\"reason\":{:?}}}", reason.trim()),
+                &json!({"number": text.to_string(), "reason": reason.trim()}).to_string(),
             )?;
             Ok(text)
         })

@@ -11,6 +11,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use rusqlite::{Connection, OptionalExtension, ToSql, params};
 use rust_decimal::Decimal;
 use serde::Serialize;
+use serde_json::json;
 
 /// The channels whose money passes through an agent's hands
 /// (`Channel::is_agent`), as an SQL list: `('agent-pos', 'cash')`.
@@ -309,9 +310,14 @@ impl Store {
                 "record-remittance",
                 "remittances",
                 Some(id),
-                &format!(
-                    "{{\"agent\":{code:?},\"day\":\"{day}\",\"cash_fen\":{fen},\"slip\":{slip:?},\"handed_on\":\"{handed_on}\"}}"
-                ),
+                &json!({
+                    "agent": code,
+                    "day": day.to_string(),
+                    "cash_fen": fen,
+                    "slip": slip,
+                    "handed_on": handed_on.to_string(),
+                })
+                .to_string(),
             )?;
             Ok(one_day(tx, agent_id, day, handed_on)?.expect("just recorded"))
         })
@@ -364,7 +370,7 @@ impl Store {
                 "close-remittance",
                 "remittance_closes",
                 Some(agent_id),
-                &format!("{{\"agent\":{code:?},\"day\":\"{day}\",\"fen\":{}}}", d.expected_fen),
+                &json!({"agent": code, "day": day.to_string(), "fen": d.expected_fen}).to_string(),
             )?;
             Ok(AgentDay {
                 closed_on: Some(on),

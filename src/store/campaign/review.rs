@@ -9,6 +9,7 @@ use crate::store::{Result, Store, StoreError, audit, now_text};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
+use serde_json::json;
 
 /// Publicity lasts at least this many days (公示3天).
 pub const PUBLICITY_DAYS: i64 = 3;
@@ -226,11 +227,13 @@ fn amend(
         &format!("roster-{action}"),
         "roster_amendments",
         Some(id),
-        &format!(
-            "{{\"year\":{year},\"insurance\":\"{}\",\"resident_id\":{resident_id},\"reason\":{:?}}}",
-            insurance.code(),
-            reason.trim()
-        ),
+        &json!({
+            "year": year,
+            "insurance": insurance.code(),
+            "resident_id": resident_id,
+            "reason": reason.trim(),
+        })
+        .to_string(),
     )?;
     Ok(id)
 }
@@ -318,10 +321,13 @@ impl Store {
                 &format!("roster-{}", to.code()),
                 "roster_reviews",
                 Some(village_id),
-                &format!(
-                    "{{\"year\":{year},\"on\":\"{on}\"{}}}",
-                    until.map(|u| format!(",\"to\":\"{u}\"")).unwrap_or_default()
-                ),
+                &{
+                    let mut detail = json!({"year": year, "on": on.to_string()});
+                    if let Some(u) = until {
+                        detail["to"] = json!(u.to_string());
+                    }
+                    detail.to_string()
+                },
             )?;
             review(tx, year, village_id)
         })
