@@ -457,7 +457,14 @@ fn receipts_books() {
 }
 
 /// An agent's day with one agent-POS payment; returns (agent, person yuan as text).
+/// One cash payment taken by the agent (with a receipt from a new book).
 fn agent_day(db: &Path, id: &str, agent: &str, day: &str) -> String {
+    ok(&run(
+        db,
+        &[
+            "receipts", "add", "--agent", agent, "--from", "00090001", "--to", "00090009",
+        ],
+    ));
     let p = pay_json(
         db,
         &[
@@ -466,7 +473,7 @@ fn agent_day(db: &Path, id: &str, agent: &str, day: &str) -> String {
             "--insurance",
             "medical",
             "--channel",
-            "agent-pos",
+            "cash",
             "--agent",
             agent,
             "--date",

@@ -2,6 +2,7 @@
 //! reversals (冲正) and refunds (退费) as new rows, and the history query.
 
 use super::residents::person;
+use super::roster::refresh_resident;
 use super::special::{Special, check_special};
 use super::{Result, Store, StoreError, audit, now_text, receipts, remittance};
 use crate::domain::money::{from_fen, to_fen};
@@ -42,6 +43,14 @@ pub struct Recorded {
     pub channel: Channel,
     pub receipt: Option<String>,
     pub special: Option<Special>,
+    /// The agent or counter till the money went into (cash without an
+    /// agent goes into the counter till of the resident's town).
+    pub agent_code: Option<String>,
+    /// The till is a station counter's, not a village agent's.
+    pub counter: bool,
+    /// Recorded, but worth a second look (Chinese / English each): an agent
+    /// paying for another village's resident, a payment to refund.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -165,12 +174,18 @@ pub(crate) fn record_unaudited(
         None => None,
     };
     let id = IdNumber::parse(&req.id_number).map_err(|e| StoreError::Refused(e.to_string()))?;
-    let (resident_id, name, deceased, cancelled): (i64, String, Option<String>, Option<String>) =
-        tx.prepare_cached(
-            "SELECT id, name, deceased_on, hukou_cancelled_on FROM residents WHERE id_number = ?1",
+    let (resident_id, name, village_id, deceased, cancelled): (
+        i64,
+        String,
+        i64,
+        Option<NaiveDate>,
+        Option<String>,
+    ) = tx
+        .prepare_cached(
+            "SELECT id, name, village_id, deceased_on, hukou_cancelled_on FROM residents WHERE id_number = ?1",
         )?
         .query_row([id.as_str()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })
         .optional()?
         .ok_or_else(|| StoreError::NotFound {
@@ -178,10 +193,20 @@ pub(crate) fn record_unaudited(
             what_en: "resident",
             key: id.masked(),
         })?;
-    if let Some(d) = deceased {
+    // Death lists arrive weeks late: money taken while the person was alive
+    // stands; from the day of death on nothing is taken.
+    if let Some(d) = deceased
+        && req.paid_on >= d
+    {
         return Err(StoreError::refused(
-            format!("{name}已于{d}死亡，不能缴费（死亡后缴费须退费）"),
-            format!("the resident died on {d}; no payment after death"),
+            format!(
+                "{name}已于{d}死亡，缴费日期{}不在死亡之前，不能缴费（死亡后缴费须退费）",
+                req.paid_on
+            ),
+            format!(
+                "the resident died on {d}; a payment dated {}, on or after the death, cannot be recorded",
+                req.paid_on
+            ),
         ));
     }
     if let Some(d) = cancelled {
@@ -196,7 +221,21 @@ pub(crate) fn record_unaudited(
             format!("no policy for year {}", req.year),
         )
     })?;
-    let p = person(tx, resident_id, policy.window.start)?;
+    if req.paid_on < policy.window.start {
+        return Err(StoreError::refused(
+            format!(
+                "缴费日期{}早于{}年度集中征缴开始日{}，不能登记",
+                req.paid_on, req.year, policy.window.start
+            ),
+            format!(
+                "paid on {}, before the {} collection window opens on {}",
+                req.paid_on, req.year, policy.window.start
+            ),
+        ));
+    }
+    let mut p = person(tx, resident_id, policy.window.start)?;
+    // The person was alive on the day of payment (checked above).
+    p.deceased = false;
     if let Some(s) = special {
         check_special(s, req, policy, p.birth_date, &name)?;
     }
@@ -261,6 +300,77 @@ pub(crate) fn record_unaudited(
             "this resident is not paid for by the government",
         ));
     }
+    // Cash is always someone's to hand in: the agent's, or without an agent
+    // the counter till of the resident's town.
+    let till: Option<remittance::Till> = match &req.agent_code {
+        Some(code) => Some(remittance::till(tx, code)?),
+        None if req.channel == Channel::Cash => {
+            Some(remittance::counter_till(tx, user, village_id)?)
+        }
+        None => None,
+    };
+    let agent_id = till.as_ref().map(|t| t.id);
+    let mut warnings = Vec::new();
+    if let Some(t) = &till
+        && !t.counter
+        && t.village_id != village_id
+    {
+        let (v_zh, a_zh): (String, String) = tx.query_row(
+            "SELECT (SELECT name FROM villages WHERE id = ?1), (SELECT name FROM villages WHERE id = ?2)",
+            params![village_id, t.village_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        warnings.push(format!(
+            "注意：{name}是{v_zh}的居民，代办员{}属于{a_zh} / note: the resident lives in another village ({v_zh}) than agent {}'s ({a_zh})",
+            t.code, t.code
+        ));
+    }
+    if let Some(t) = &till
+        && req.channel.is_agent()
+        && remittance::is_closed(tx, t.id, req.paid_on)?
+    {
+        return Err(remittance::closed_refusal(
+            &t.code,
+            req.paid_on,
+            "再补录该日缴费",
+            "record more payments for that day",
+        ));
+    }
+    if tx
+        .prepare_cached(
+            "SELECT 1 FROM paid WHERE year = ?1 AND insurance = ?2 AND resident_id = ?3",
+        )?
+        .exists(params![req.year, req.insurance.code(), resident_id])?
+    {
+        return Err(duplicate(tx, resident_id, req.year, req.insurance)?);
+    }
+    // A proxy payment is the government's money only: the person's own
+    // share goes through a channel the person pays by.
+    if req.channel == Channel::Proxy && !person_pays.is_zero() {
+        return Err(StoreError::refused(
+            format!(
+                "{name}须个人缴纳{person_pays}元，政府代缴只承担{gov_pays}元；个人部分不能以政府代缴登记，请选个人缴费渠道"
+            ),
+            format!(
+                "the resident pays {person_pays} themselves and the government only {gov_pays}; the person's share cannot be recorded as a proxy payment"
+            ),
+        ));
+    }
+    // Nothing to pay for the person: the whole share is the office's.
+    if req.channel != Channel::Proxy && person_pays.is_zero() && !gov_pays.is_zero() {
+        let by = office.map(|o| o.zh()).unwrap_or("政府");
+        let by_en = office.map(|o| o.code()).unwrap_or("government");
+        return Err(StoreError::refused(
+            format!(
+                "{name}个人无需缴费，{gov_pays}元全部由{by}代缴，只能以政府代缴（proxy）登记，不能用{}",
+                req.channel.zh()
+            ),
+            format!(
+                "the resident pays nothing: {by_en} pays all {gov_pays}; record it as a proxy payment, not {}",
+                req.channel.code()
+            ),
+        ));
+    }
     if let Some(o) = req.office
         && req.channel == Channel::Proxy
         && office.is_some_and(|x| x != o)
@@ -278,43 +388,10 @@ pub(crate) fn record_unaudited(
             ),
         ));
     }
-    let agent_id: Option<i64> = match &req.agent_code {
-        Some(code) => Some(
-            tx.prepare_cached("SELECT id FROM agents WHERE code = ?1")?
-                .query_row([code.trim()], |r| r.get(0))
-                .optional()?
-                .ok_or_else(|| StoreError::NotFound {
-                    what: "代办员",
-                    what_en: "agent",
-                    key: code.clone(),
-                })?,
-        ),
-        None => None,
-    };
-    if let Some(a) = agent_id
-        && req.channel.is_agent()
-        && remittance::is_closed(tx, a, req.paid_on)?
-    {
-        let code = req.agent_code.as_deref().unwrap_or("").trim();
-        return Err(remittance::closed_refusal(
-            code,
-            req.paid_on,
-            "再补录该日缴费",
-            "record more payments for that day",
-        ));
-    }
-    if tx
-        .prepare_cached(
-            "SELECT 1 FROM paid WHERE year = ?1 AND insurance = ?2 AND resident_id = ?3",
-        )?
-        .exists(params![req.year, req.insurance.code(), resident_id])?
-    {
-        return Err(duplicate(tx, resident_id, req.year, req.insurance)?);
-    }
     // Cash taken by an agent carries a receipt from the agent's books.
-    let taken = match agent_id {
-        Some(a) if req.channel == Channel::Cash => {
-            Some(receipts::take_in(tx, a, req.receipt.as_deref())?)
+    let taken = match &till {
+        Some(t) if req.channel == Channel::Cash && !t.counter => {
+            Some(receipts::take_in(tx, t.id, req.receipt.as_deref())?)
         }
         _ => None,
     };
@@ -370,6 +447,17 @@ pub(crate) fn record_unaudited(
     if let Some(t) = &taken {
         receipts::mark_used(tx, t, payment_id, user)?;
     }
+    if let Some(d) = deceased {
+        // Paid before the death: the person stays on (or comes back to) the
+        // year's roster as paid.
+        refresh_resident(tx, policy, resident_id)?;
+        if d < insured_from(req.year) {
+            warnings.push(format!(
+                "{name}已于{d}死亡，早于{}年度参保开始，此笔缴费应退费 / died on {d}, before the {} insured year began: this payment is to be refunded",
+                req.year, req.year
+            ));
+        }
+    }
     Ok(Recorded {
         payment_id,
         resident_id,
@@ -383,7 +471,15 @@ pub(crate) fn record_unaudited(
         channel: req.channel,
         receipt,
         special,
+        agent_code: till.as_ref().map(|t| t.code.clone()),
+        counter: till.as_ref().is_some_and(|t| t.counter),
+        warnings,
     })
+}
+
+/// The first day of the insured year `year` (参保年度: the calendar year).
+pub fn insured_from(year: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year")
 }
 
 /// The payment a reversal or refund points at.
@@ -496,6 +592,12 @@ pub fn undo_in(
     )?;
     let id = tx.last_insert_rowid();
     tx.execute("DELETE FROM paid WHERE payment_id = ?1", [payment_id])?;
+    // The unpaid dead leave the roster (a dead person stays only as paid).
+    tx.execute(
+        "DELETE FROM roster WHERE year = ?1 AND insurance = ?2 AND resident_id = ?3
+            AND EXISTS (SELECT 1 FROM residents WHERE id = ?3 AND deceased_on IS NOT NULL)",
+        params![o.year, o.insurance, o.resident_id],
+    )?;
     audit::record(
         tx,
         user,
