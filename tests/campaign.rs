@@ -933,3 +933,122 @@ fn held_funds_count_working_days_only() {
     );
     assert_ok(&store);
 }
+
+/// Issue 13, point 1: a death list arrives weeks late. Cash an agent took
+/// before the death stands, counts as paid and balances the agent's day; a
+/// payment on or after the death is refused; a death before the insured
+/// year lists the payment for refund; the unpaid dead leave the roster, in
+/// the demo as after `import deaths`.
+#[test]
+fn a_payment_before_a_late_death_list_stands() {
+    let (dir, path) = demo(1500);
+    let mut store = Store::open(&path).unwrap().with_user("clerk1");
+    let (vid, _, agents) = busiest_village(&store);
+    let agent = agents[0].clone();
+    store
+        .add_receipt_book(&agent, "00031001", "00031010")
+        .unwrap();
+    let ids = due_ids(&store, vid, "medical", 3);
+    let (a, b, c) = (&ids[0], &ids[1], &ids[2]);
+    let start = counts(&store, vid, "medical");
+
+    // The police list: A died in March of the insured year, B before it
+    // began, C (never paid) in November.
+    let r = import_deaths(
+        &mut store,
+        dir.path(),
+        &[(a, "2025-03-10"), (b, "2024-11-01"), (c, "2024-11-05")],
+    );
+    assert_eq!(r.accepted, 3, "{r:#?}");
+    assert!(r.refunds.unwrap().is_empty(), "nobody had paid yet");
+    // The unpaid dead leave the roster's denominator.
+    assert_eq!(counts(&store, vid, "medical").due, start.due - 3);
+    assert_ok(&store);
+
+    // The agent's cash taken from A in October is recorded after the list.
+    let paid_a = store
+        .record_payment(&pay(a, Insurance::Medical, Channel::Cash, Some(&agent), "2024-10-14"))
+        .unwrap();
+    assert!(paid_a.warnings.is_empty(), "{:?}", paid_a.warnings);
+    let now = counts(&store, vid, "medical");
+    assert_eq!((now.due, now.paid), (start.due - 2, start.paid + 1));
+    assert_ok(&store);
+    // On the day of death or after: refused.
+    refused(
+        store.record_payment(&pay(a, Insurance::Pension, Channel::Wechat, None, "2025-03-10")),
+        "死亡",
+    );
+    refused(
+        store.record_payment(&pay(c, Insurance::Medical, Channel::Bank, None, "2024-11-05")),
+        "死亡",
+    );
+    // B paid before dying, but died before the insured year began: recorded
+    // (the cash was taken), counted, and to be refunded.
+    let paid_b = store
+        .record_payment(&pay(b, Insurance::Medical, Channel::Cash, Some(&agent), "2024-10-14"))
+        .unwrap();
+    assert!(
+        paid_b.warnings.iter().any(|w| w.contains("应退费")),
+        "{:?}",
+        paid_b.warnings
+    );
+    let again = import_deaths(&mut store, dir.path(), &[(b, "2024-11-01")]);
+    let refunds = again.refunds.unwrap();
+    assert_eq!(
+        refunds.iter().map(|f| f.payment_id).collect::<Vec<_>>(),
+        [paid_b.payment_id]
+    );
+    assert_ok(&store);
+
+    // The agent's day balances: both cash payments are in it.
+    let day = date("2024-10-14");
+    let d = store
+        .remittance_day(day, day)
+        .unwrap()
+        .into_iter()
+        .find(|d| d.agent_code == agent)
+        .unwrap();
+    assert_eq!(d.expected_fen, paid_a.person_fen + paid_b.person_fen);
+    store
+        .record_remittance(&agent, day, Decimal::new(d.expected_fen, 2), "D-1014", day)
+        .unwrap();
+    store.close_remittance(&agent, day, day).unwrap();
+    assert_ok(&store);
+
+    // B's refund: unpaid and dead, B leaves the roster; A stays as paid.
+    let before = counts(&store, vid, "medical");
+    store
+        .refund_payment(paid_b.payment_id, "参保年度开始前死亡，退费", date("2024-11-20"))
+        .unwrap();
+    let after = counts(&store, vid, "medical");
+    assert_eq!((after.due, after.paid), (before.due - 1, before.paid - 1));
+    assert_ok(&store);
+}
+
+/// The demo's dead follow the same rule as `import deaths`: on the roster
+/// only when they paid before the death.
+#[test]
+fn the_demo_counts_the_dead_as_an_import_would() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("late.db");
+    let opts = DemoOptions {
+        residents: 4000,
+        seed: 9,
+        as_of: date("2024-11-15"),
+        ..DemoOptions::default()
+    };
+    build(&path, &opts, "tester").unwrap();
+    let store = Store::open(&path).unwrap();
+    let q = |sql: &str| -> i64 { store.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert!(q("SELECT count(*) FROM residents WHERE deceased_on IS NOT NULL") > 0);
+    let dead_on_roster = q("SELECT count(*) FROM roster ro JOIN residents r ON r.id = ro.resident_id
+                             WHERE r.deceased_on IS NOT NULL");
+    let dead_paid_before = q("SELECT count(*) FROM roster ro JOIN residents r ON r.id = ro.resident_id
+                               JOIN paid x ON x.year = ro.year AND x.insurance = ro.insurance
+                                AND x.resident_id = ro.resident_id
+                               JOIN payments p ON p.id = x.payment_id
+                              WHERE r.deceased_on IS NOT NULL AND p.paid_on < r.deceased_on");
+    assert!(dead_on_roster > 0, "some died after paying");
+    assert_eq!(dead_on_roster, dead_paid_before);
+    assert_ok(&store);
+}
