@@ -967,7 +967,13 @@ fn a_payment_before_a_late_death_list_stands() {
 
     // The agent's cash taken from A in October is recorded after the list.
     let paid_a = store
-        .record_payment(&pay(a, Insurance::Medical, Channel::Cash, Some(&agent), "2024-10-14"))
+        .record_payment(&pay(
+            a,
+            Insurance::Medical,
+            Channel::Cash,
+            Some(&agent),
+            "2024-10-14",
+        ))
         .unwrap();
     assert!(paid_a.warnings.is_empty(), "{:?}", paid_a.warnings);
     let now = counts(&store, vid, "medical");
@@ -975,17 +981,35 @@ fn a_payment_before_a_late_death_list_stands() {
     assert_ok(&store);
     // On the day of death or after: refused.
     refused(
-        store.record_payment(&pay(a, Insurance::Pension, Channel::Wechat, None, "2025-03-10")),
+        store.record_payment(&pay(
+            a,
+            Insurance::Pension,
+            Channel::Wechat,
+            None,
+            "2025-03-10",
+        )),
         "死亡",
     );
     refused(
-        store.record_payment(&pay(c, Insurance::Medical, Channel::Bank, None, "2024-11-05")),
+        store.record_payment(&pay(
+            c,
+            Insurance::Medical,
+            Channel::Bank,
+            None,
+            "2024-11-05",
+        )),
         "死亡",
     );
     // B paid before dying, but died before the insured year began: recorded
     // (the cash was taken), counted, and to be refunded.
     let paid_b = store
-        .record_payment(&pay(b, Insurance::Medical, Channel::Cash, Some(&agent), "2024-10-14"))
+        .record_payment(&pay(
+            b,
+            Insurance::Medical,
+            Channel::Cash,
+            Some(&agent),
+            "2024-10-14",
+        ))
         .unwrap();
     assert!(
         paid_b.warnings.iter().any(|w| w.contains("应退费")),
@@ -1018,7 +1042,11 @@ fn a_payment_before_a_late_death_list_stands() {
     // B's refund: unpaid and dead, B leaves the roster; A stays as paid.
     let before = counts(&store, vid, "medical");
     store
-        .refund_payment(paid_b.payment_id, "参保年度开始前死亡，退费", date("2024-11-20"))
+        .refund_payment(
+            paid_b.payment_id,
+            "参保年度开始前死亡，退费",
+            date("2024-11-20"),
+        )
         .unwrap();
     let after = counts(&store, vid, "medical");
     assert_eq!((after.due, after.paid), (before.due - 1, before.paid - 1));
@@ -1041,13 +1069,17 @@ fn the_demo_counts_the_dead_as_an_import_would() {
     let store = Store::open(&path).unwrap();
     let q = |sql: &str| -> i64 { store.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
     assert!(q("SELECT count(*) FROM residents WHERE deceased_on IS NOT NULL") > 0);
-    let dead_on_roster = q("SELECT count(*) FROM roster ro JOIN residents r ON r.id = ro.resident_id
-                             WHERE r.deceased_on IS NOT NULL");
-    let dead_paid_before = q("SELECT count(*) FROM roster ro JOIN residents r ON r.id = ro.resident_id
+    let dead_on_roster = q(
+        "SELECT count(*) FROM roster ro JOIN residents r ON r.id = ro.resident_id
+                             WHERE r.deceased_on IS NOT NULL",
+    );
+    let dead_paid_before = q(
+        "SELECT count(*) FROM roster ro JOIN residents r ON r.id = ro.resident_id
                                JOIN paid x ON x.year = ro.year AND x.insurance = ro.insurance
                                 AND x.resident_id = ro.resident_id
                                JOIN payments p ON p.id = x.payment_id
-                              WHERE r.deceased_on IS NOT NULL AND p.paid_on < r.deceased_on");
+                              WHERE r.deceased_on IS NOT NULL AND p.paid_on < r.deceased_on",
+    );
     assert!(dead_on_roster > 0, "some died after paying");
     assert_eq!(dead_on_roster, dead_paid_before);
     assert_ok(&store);
