@@ -285,6 +285,8 @@ fn migrates_the_id_tail_index() {
              CREATE INDEX residents_id_tail ON residents(
                 substr(id_number, 18, 1) || substr(id_number, 17, 1) || substr(id_number, 16, 1) ||
                 substr(id_number, 15, 1) || substr(id_number, 14, 1) || substr(id_number, 13, 1));
+             ALTER TABLE agents DROP COLUMN counter;
+             ALTER TABLE remittance_closes DROP COLUMN pos_fen;
              PRAGMA user_version = 4;",
         )
         .unwrap();

@@ -265,11 +265,14 @@ fn record_a_payment(w: u16, h: u16) {
     let after = screen(&app, w, h);
     insta::assert_snapshot!(format!("payment_done_{w}x{h}"), after);
     assert!(line_with(&after, "已登记").contains("医保"), "{after}");
-    assert_ne!(
-        line_with(&before, "医保 "),
-        line_with(&after, "医保 "),
-        "the gauge moved"
-    );
+    // The district's gauge shows one decimal: one payment among some 2,700
+    // moves it by 0.04 points, which may or may not show; it never drops.
+    let rate = |s: &str| -> f64 {
+        let l = line_with(s, "医保 ");
+        let pct = l.split('%').next().unwrap();
+        pct.rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    assert!(rate(&after) >= rate(&before), "{before}\n{after}");
     // the village's rate in the towns pane moved too
     assert_ne!(line_with(&before, "│双山"), line_with(&after, "│双山"));
     // the resident's row: medical now paid, pension still due (so still listed)
@@ -440,37 +443,43 @@ fn another_session_s_payment_shows_within_two_seconds() {
     let (w, h) = (80, 24);
     let mut app = open(&d.path, Lang::Zh, false, w, h);
     let before = screen(&app, w, h);
-    // the first outstanding resident's pension, paid from another process's connection
+    // Five outstanding residents' medical insurance, paid from another
+    // process's connection: enough to move the district's rate by more
+    // than the 0.1 shown, whatever the demo's figures.
     let mut other = zhengjiao::store::Store::open(&d.path)
         .unwrap()
         .with_user("other");
-    let id_number: String = other
+    let ids: Vec<String> = other
         .conn()
-        .query_row(
+        .prepare(
             "SELECT r.id_number FROM residents r JOIN roster ro ON ro.resident_id = r.id
               JOIN villages v ON v.id = r.village_id
              WHERE ro.year = 2025 AND ro.insurance = 'medical' AND ro.status = 'due' AND v.town_id = 1
                AND r.deceased_on IS NULL AND r.hukou_cancelled_on IS NULL
                AND NOT EXISTS (SELECT 1 FROM paid p WHERE p.year = 2025 AND p.insurance = 'medical' AND p.resident_id = r.id)
-             ORDER BY r.id LIMIT 1",
-            [],
-            |r| r.get(0),
+             ORDER BY r.id LIMIT 5",
         )
-        .unwrap();
-    other
-        .record_payment(&PaymentRequest {
-            id_number,
-            year: 2025,
-            insurance: Insurance::Medical,
-            tier: None,
-            channel: Channel::Wechat,
-            receipt: None,
-            agent_code: None,
-            office: None,
-            paid_on: chrono::NaiveDate::from_ymd_opt(2024, 11, 23).unwrap(),
-            special: None,
-        })
-        .unwrap();
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|x| x.unwrap())
+        .collect();
+    for id_number in ids {
+        other
+            .record_payment(&PaymentRequest {
+                id_number,
+                year: 2025,
+                insurance: Insurance::Medical,
+                tier: None,
+                channel: Channel::Wechat,
+                receipt: None,
+                agent_code: None,
+                office: None,
+                paid_on: chrono::NaiveDate::from_ymd_opt(2024, 11, 23).unwrap(),
+                special: None,
+            })
+            .unwrap();
+    }
     let start = std::time::Instant::now();
     loop {
         app.on_tick();

@@ -314,7 +314,13 @@ impl App {
                                     &yuan(rec.government_fen),
                                 ],
                             );
-                            self.message = Some((text, Tone::Good));
+                            // Recorded, but worth a look (another village's
+                            // agent, a payment to refund): say so.
+                            self.message = Some(if rec.warnings.is_empty() {
+                                (text, Tone::Good)
+                            } else {
+                                (format!("{text}  {}", rec.warnings.join("  ")), Tone::Warn)
+                            });
                             // our own commit: refresh now, and do not count it twice
                             self.data_changed();
                             if let Ok(v) = self.watch.data_version() {

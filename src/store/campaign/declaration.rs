@@ -72,10 +72,13 @@ pub struct PendingVillage {
 }
 
 /// Agent-collected payments of a year in force (not reversed) and not yet
-/// declared, with `closed` telling whether their agent-day is closed.
+/// declared, with `closed` telling whether their agent-day is closed. A
+/// counter till's payments are declared with the resident's village.
 fn undeclared() -> String {
     format!(
-        "SELECT p.id, p.person_fen, a.village_id,
+        "SELECT p.id, p.person_fen,
+                CASE WHEN a.counter THEN (SELECT r.village_id FROM residents r WHERE r.id = p.resident_id)
+                     ELSE a.village_id END AS village_id,
                 EXISTS (SELECT 1 FROM remittance_closes c WHERE c.agent_id = p.agent_id AND c.day = p.paid_on) AS closed
            FROM payments p JOIN agents a ON a.id = p.agent_id
           WHERE p.agent_id IS NOT NULL AND p.kind = 'payment' AND p.channel IN {} AND p.year = ?1

@@ -6,6 +6,7 @@ use crate::domain::money::{from_fen, to_fen};
 use crate::domain::{
     Channel, IdNumber, Insurance, Office, Person, Policies, PolicyYear, compute, compute_on,
 };
+use crate::store::campaign::roster::refresh_resident;
 use crate::store::campaign::special::{Special, check_special};
 use crate::store::campaign::{receipts, remittance};
 use crate::store::registry::residents::person;
@@ -47,6 +48,14 @@ pub struct Recorded {
     pub channel: Channel,
     pub receipt: Option<String>,
     pub special: Option<Special>,
+    /// The agent or counter till the money went into (cash without an
+    /// agent goes into the counter till of the resident's town).
+    pub agent_code: Option<String>,
+    /// The till is a station counter's, not a village agent's.
+    pub counter: bool,
+    /// Recorded, but worth a second look (Chinese / English each): an agent
+    /// paying for another village's resident, a payment to refund.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -157,10 +166,11 @@ pub fn record_in(
 /// `record_in` without its audit row: for a batch, which records one audit
 /// entry for all its payments (`proxy::pay_batch`). Every check is the same.
 /// The checks run in this order, the first refusal wins: the special case
-/// named, the resident (alive, hukou not cancelled), the year's policy, the
-/// special case's own conditions, eligibility, a proxy payment's office,
-/// the agent, the agent's day not yet remitted, not paid already; then the
-/// receipt is taken and the payment written.
+/// named, the resident (alive on the day of payment, hukou not cancelled),
+/// the year's policy and its window, the special case's own conditions,
+/// eligibility, a proxy payment's government share, the till (agent or
+/// counter), the till's day not yet remitted, not paid already, the payer
+/// fits the channel; then the receipt is taken and the payment written.
 pub(crate) fn record_unaudited(
     tx: &Transaction,
     policies: &Policies,
@@ -168,19 +178,25 @@ pub(crate) fn record_unaudited(
     req: &PaymentRequest,
 ) -> Result<Recorded> {
     let special = special_named(req)?;
-    let (resident_id, name) = living_resident(tx, req)?;
+    let living = living_resident(tx, req)?;
+    let (resident_id, name) = (living.id, living.name.clone());
     let policy = policy_of(policies, req.year)?;
-    let p = person(tx, resident_id, policy.window.start)?;
+    check_in_window(req, policy)?;
+    let mut p = person(tx, resident_id, policy.window.start)?;
+    // The person was alive on the day of payment (checked above).
+    p.deceased = false;
     if let Some(s) = special {
         check_special(s, req, policy, p.birth_date, &name)?;
     }
     let share = share_due(policy, &p, req, special)?;
     check_eligible(&name, req, &share)?;
     check_proxy_office(&name, req, &share)?;
-    let agent_id = agent_of(tx, req)?;
-    check_day_open(tx, req, agent_id)?;
+    let mut warnings = Vec::new();
+    let till = till_of(tx, req, user, &living, &mut warnings)?;
+    check_day_open(tx, req, till.as_ref())?;
     check_not_paid(tx, req, resident_id)?;
-    let (taken, receipt) = receipt_for(tx, req, agent_id)?;
+    check_payer_fits_channel(&name, req, &share)?;
+    let (taken, receipt) = receipt_for(tx, req, till.as_ref())?;
     let (person_fen, government_fen) = (to_fen(share.person_pays), to_fen(share.gov_pays));
     let payment_id = insert_payment(
         tx,
@@ -192,7 +208,7 @@ pub(crate) fn record_unaudited(
             tier_fen: share.tier_fen,
             office: share.office,
             receipt: receipt.as_deref(),
-            agent_id,
+            agent_id: till.as_ref().map(|t| t.id),
             late: share.late,
             special,
             user,
@@ -200,6 +216,17 @@ pub(crate) fn record_unaudited(
     )?;
     if let Some(t) = &taken {
         receipts::mark_used(tx, t, payment_id, user)?;
+    }
+    if let Some(d) = living.deceased {
+        // Paid before the death: the person stays on (or comes back to) the
+        // year's roster as paid.
+        refresh_resident(tx, policy, resident_id)?;
+        if d < insured_from(req.year) {
+            warnings.push(format!(
+                "{name}已于{d}死亡，早于{}年度参保开始，此笔缴费应退费 / died on {d}, before the {} insured year began: this payment is to be refunded",
+                req.year, req.year
+            ));
+        }
     }
     Ok(Recorded {
         payment_id,
@@ -214,6 +241,9 @@ pub(crate) fn record_unaudited(
         channel: req.channel,
         receipt,
         special,
+        agent_code: till.as_ref().map(|t| t.code.clone()),
+        counter: till.as_ref().is_some_and(|t| t.counter),
+        warnings,
     })
 }
 
@@ -232,16 +262,31 @@ fn special_named(req: &PaymentRequest) -> Result<Option<Special>> {
     )
 }
 
-/// The resident the ID number names, (id, name): refused when not found,
-/// deceased, or their hukou cancelled.
-fn living_resident(tx: &Transaction, req: &PaymentRequest) -> Result<(i64, String)> {
+/// The resident a payment is for, alive on the day of payment.
+struct Living {
+    id: i64,
+    name: String,
+    village_id: i64,
+    deceased: Option<NaiveDate>,
+}
+
+/// The resident the ID number names: refused when not found, dead on or
+/// before the day of payment (death lists arrive weeks late, so money taken
+/// while the person was alive stands), or their hukou cancelled.
+fn living_resident(tx: &Transaction, req: &PaymentRequest) -> Result<Living> {
     let id = IdNumber::parse(&req.id_number).map_err(|e| StoreError::Refused(e.to_string()))?;
-    let (resident_id, name, deceased, cancelled): (i64, String, Option<String>, Option<String>) =
-        tx.prepare_cached(
-            "SELECT id, name, deceased_on, hukou_cancelled_on FROM residents WHERE id_number = ?1",
+    let (resident_id, name, village_id, deceased, cancelled): (
+        i64,
+        String,
+        i64,
+        Option<NaiveDate>,
+        Option<String>,
+    ) = tx
+        .prepare_cached(
+            "SELECT id, name, village_id, deceased_on, hukou_cancelled_on FROM residents WHERE id_number = ?1",
         )?
         .query_row([id.as_str()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })
         .optional()?
         .ok_or_else(|| StoreError::NotFound {
@@ -249,10 +294,18 @@ fn living_resident(tx: &Transaction, req: &PaymentRequest) -> Result<(i64, Strin
             what_en: "resident",
             key: id.masked(),
         })?;
-    if let Some(d) = deceased {
+    if let Some(d) = deceased
+        && req.paid_on >= d
+    {
         return Err(StoreError::refused(
-            format!("{name}已于{d}死亡，不能缴费（死亡后缴费须退费）"),
-            format!("the resident died on {d}; no payment after death"),
+            format!(
+                "{name}已于{d}死亡，缴费日期{}不在死亡之前，不能缴费（死亡后缴费须退费）",
+                req.paid_on
+            ),
+            format!(
+                "the resident died on {d}; a payment dated {}, on or after the death, cannot be recorded",
+                req.paid_on
+            ),
         ));
     }
     if let Some(d) = cancelled {
@@ -261,7 +314,29 @@ fn living_resident(tx: &Transaction, req: &PaymentRequest) -> Result<(i64, Strin
             format!("the resident's hukou was cancelled on {d}"),
         ));
     }
-    Ok((resident_id, name))
+    Ok(Living {
+        id: resident_id,
+        name,
+        village_id,
+        deceased,
+    })
+}
+
+/// Refused when the payment is dated before the year's window opens.
+fn check_in_window(req: &PaymentRequest, policy: &PolicyYear) -> Result<()> {
+    if req.paid_on < policy.window.start {
+        return Err(StoreError::refused(
+            format!(
+                "缴费日期{}早于{}年度集中征缴开始日{}，不能登记",
+                req.paid_on, req.year, policy.window.start
+            ),
+            format!(
+                "paid on {}, before the {} collection window opens on {}",
+                req.paid_on, req.year, policy.window.start
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// The policy of the payment's year, refused when there is none.
@@ -354,13 +429,45 @@ fn check_eligible(name: &str, req: &PaymentRequest, share: &Share) -> Result<()>
     ))
 }
 
-/// A proxy payment: the government must pay a share, and the office that
-/// pays it must be the one named (if one is).
+/// A proxy payment: the government must pay a share.
 fn check_proxy_office(name: &str, req: &PaymentRequest, share: &Share) -> Result<()> {
     if req.channel == Channel::Proxy && share.gov_pays.is_zero() {
         return Err(StoreError::refused(
             format!("{name}不属于政府代缴对象",),
             "this resident is not paid for by the government",
+        ));
+    }
+    Ok(())
+}
+
+/// The payer must fit the channel: a proxy payment is the government's
+/// money only (the person's own share goes through a channel the person
+/// pays by), a person who owes nothing can only be recorded as proxy, and
+/// the office that pays must be the one named (if one is).
+fn check_payer_fits_channel(name: &str, req: &PaymentRequest, share: &Share) -> Result<()> {
+    let (person_pays, gov_pays, office) = (share.person_pays, share.gov_pays, share.office);
+    if req.channel == Channel::Proxy && !person_pays.is_zero() {
+        return Err(StoreError::refused(
+            format!(
+                "{name}须个人缴纳{person_pays}元，政府代缴只承担{gov_pays}元；个人部分不能以政府代缴登记，请选个人缴费渠道"
+            ),
+            format!(
+                "the resident pays {person_pays} themselves and the government only {gov_pays}; the person's share cannot be recorded as a proxy payment"
+            ),
+        ));
+    }
+    if req.channel != Channel::Proxy && person_pays.is_zero() && !gov_pays.is_zero() {
+        let by = office.map(|o| o.zh()).unwrap_or("政府");
+        let by_en = office.map(|o| o.code()).unwrap_or("government");
+        return Err(StoreError::refused(
+            format!(
+                "{name}个人无需缴费，{gov_pays}元全部由{by}代缴，只能以政府代缴（proxy）登记，不能用{}",
+                req.channel.zh()
+            ),
+            format!(
+                "the resident pays nothing: {by_en} pays all {gov_pays}; record it as a proxy payment, not {}",
+                req.channel.code()
+            ),
         ));
     }
     let office = share.office;
@@ -384,32 +491,55 @@ fn check_proxy_office(name: &str, req: &PaymentRequest, share: &Share) -> Result
     Ok(())
 }
 
-/// The agent the request names (its row id), refused when unknown.
-fn agent_of(tx: &Transaction, req: &PaymentRequest) -> Result<Option<i64>> {
-    Ok(match &req.agent_code {
-        Some(code) => Some(
-            tx.prepare_cached("SELECT id FROM agents WHERE code = ?1")?
-                .query_row([code.trim()], |r| r.get(0))
-                .optional()?
-                .ok_or_else(|| StoreError::NotFound {
-                    what: "代办员",
-                    what_en: "agent",
-                    key: code.clone(),
-                })?,
-        ),
+
+/// The till the money goes into: the agent named (refused when unknown),
+/// or for cash without an agent the counter till of the resident's town —
+/// cash is always someone's to hand in. An agent paying for another
+/// village's resident is recorded with a warning.
+fn till_of(
+    tx: &Transaction,
+    req: &PaymentRequest,
+    user: &str,
+    resident: &Living,
+    warnings: &mut Vec<String>,
+) -> Result<Option<remittance::Till>> {
+    let till: Option<remittance::Till> = match &req.agent_code {
+        Some(code) => Some(remittance::till(tx, code)?),
+        None if req.channel == Channel::Cash => {
+            Some(remittance::counter_till(tx, user, resident.village_id)?)
+        }
         None => None,
-    })
+    };
+    if let Some(t) = &till
+        && !t.counter
+        && t.village_id != resident.village_id
+    {
+        let (v_zh, a_zh): (String, String) = tx.query_row(
+            "SELECT (SELECT name FROM villages WHERE id = ?1), (SELECT name FROM villages WHERE id = ?2)",
+            params![resident.village_id, t.village_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let name = &resident.name;
+        warnings.push(format!(
+            "注意：{name}是{v_zh}的居民，代办员{}属于{a_zh} / note: the resident lives in another village ({v_zh}) than agent {}'s ({a_zh})",
+            t.code, t.code
+        ));
+    }
+    Ok(till)
 }
 
 /// An agent's payment is refused on a day the agent has already remitted.
-fn check_day_open(tx: &Transaction, req: &PaymentRequest, agent_id: Option<i64>) -> Result<()> {
-    if let Some(a) = agent_id
+fn check_day_open(
+    tx: &Transaction,
+    req: &PaymentRequest,
+    till: Option<&remittance::Till>,
+) -> Result<()> {
+    if let Some(t) = till
         && req.channel.is_agent()
-        && remittance::is_closed(tx, a, req.paid_on)?
+        && remittance::is_closed(tx, t.id, req.paid_on)?
     {
-        let code = req.agent_code.as_deref().unwrap_or("").trim();
         return Err(remittance::closed_refusal(
-            code,
+            &t.code,
             req.paid_on,
             "再补录该日缴费",
             "record more payments for that day",
@@ -437,11 +567,13 @@ fn check_not_paid(tx: &Transaction, req: &PaymentRequest, resident_id: i64) -> R
 fn receipt_for(
     tx: &Transaction,
     req: &PaymentRequest,
-    agent_id: Option<i64>,
+    till: Option<&remittance::Till>,
 ) -> Result<(Option<receipts::Taken>, Option<String>)> {
-    let taken = match agent_id {
-        Some(a) if req.channel == Channel::Cash => {
-            Some(receipts::take_in(tx, a, req.receipt.as_deref())?)
+    // Cash taken by an agent carries a receipt from the agent's books; the
+    // station's counter till has none.
+    let taken = match till {
+        Some(t) if req.channel == Channel::Cash && !t.counter => {
+            Some(receipts::take_in(tx, t.id, req.receipt.as_deref())?)
         }
         _ => None,
     };
@@ -514,6 +646,11 @@ fn insert_payment(tx: &Transaction, req: &PaymentRequest, row: &Insert) -> Resul
         return Err(e.into());
     }
     Ok(payment_id)
+}
+
+/// The first day of the insured year `year` (参保年度: the calendar year).
+pub fn insured_from(year: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year")
 }
 
 /// The payment a reversal or refund points at.
@@ -626,6 +763,12 @@ pub fn undo_in(
     )?;
     let id = tx.last_insert_rowid();
     tx.execute("DELETE FROM paid WHERE payment_id = ?1", [payment_id])?;
+    // The unpaid dead leave the roster (a dead person stays only as paid).
+    tx.execute(
+        "DELETE FROM roster WHERE year = ?1 AND insurance = ?2 AND resident_id = ?3
+            AND EXISTS (SELECT 1 FROM residents WHERE id = ?3 AND deceased_on IS NOT NULL)",
+        params![o.year, o.insurance, o.resident_id],
+    )?;
     audit::record(
         tx,
         user,

@@ -56,17 +56,48 @@ pub fn entries(dues: &Dues) -> Vec<RosterEntry> {
     out
 }
 
+/// Does the resident hold a payment in force for the year and insurance
+/// dated before `day`?
+fn paid_before(
+    tx: &Transaction,
+    year: i32,
+    insurance: &str,
+    resident_id: i64,
+    day: &str,
+) -> Result<bool> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT 1 FROM paid x JOIN payments p ON p.id = x.payment_id
+              WHERE x.year = ?1 AND x.insurance = ?2 AND x.resident_id = ?3 AND p.paid_on < ?4",
+        )?
+        .exists(params![year, insurance, resident_id, day])?)
+}
+
 /// Recompute one resident's roster rows for a year (after a change to the
 /// resident or their groups). Rows no longer called for are removed.
+///
+/// The dead: a person who paid before dying stays on the roster as paid
+/// (the payment stands); the unpaid dead leave it, whatever the date.
 pub fn refresh_resident(tx: &Transaction, policy: &PolicyYear, resident_id: i64) -> Result<()> {
-    let p = person(tx, resident_id, policy.window.start)?;
-    let village_id: i64 = tx.query_row(
-        "SELECT village_id FROM residents WHERE id = ?1",
+    let mut p = person(tx, resident_id, policy.window.start)?;
+    let (village_id, died): (i64, Option<String>) = tx.query_row(
+        "SELECT village_id, deceased_on FROM residents WHERE id = ?1",
         [resident_id],
-        |r| r.get(0),
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
+    // Dues as they stood while the person was alive.
+    p.deceased = false;
     let dues = compute(policy, &p, None).ok();
-    let wanted = dues.as_ref().map(entries).unwrap_or_default();
+    let mut wanted = dues.as_ref().map(entries).unwrap_or_default();
+    if let Some(d) = &died {
+        let mut kept = Vec::with_capacity(wanted.len());
+        for e in wanted {
+            if paid_before(tx, policy.year, e.insurance, resident_id, d)? {
+                kept.push(e);
+            }
+        }
+        wanted = kept;
+    }
     for ins in ["medical", "pension"] {
         match wanted.iter().find(|e| e.insurance == ins) {
             Some(e) => {

@@ -1,8 +1,10 @@
 //! `import deaths`: the police's list of deaths and cancelled hukou (销户).
 //! A 死亡日期 column marks the resident deceased; a 注销日期 / 销户日期
 //! column marks the hukou cancelled (a file may hold both). The roster
-//! follows, and payments dated after the death are listed for refund (退费);
-//! nothing is refunded automatically.
+//! follows: the dead stay on a year's roster only with a payment in force
+//! dated before the death. Payments dated on or after the death, and those
+//! for an insured year that began after the death, are listed for refund
+//! (退费); nothing is refunded automatically.
 
 use super::judging::{
     self, ImportError, ImportKind, ImportOptions, ImportReport, Journal, Known, Refund,
@@ -199,7 +201,8 @@ impl RowCtx<'_> {
         Ok(out)
     }
 
-    /// Payments in force dated after the death, listed for refund.
+    /// Payments in force dated on or after the death, or for an insured
+    /// year (the calendar year) that began after it, listed for refund.
     fn refunds(
         &self,
         line: usize,
@@ -211,7 +214,8 @@ impl RowCtx<'_> {
         let mut st = self.tx.prepare_cached(
             "SELECT p.id, p.year, p.insurance, p.paid_on, p.person_fen, p.government_fen
                FROM paid x JOIN payments p ON p.id = x.payment_id
-              WHERE x.resident_id = ?1 AND p.paid_on > ?2 ORDER BY p.paid_on, p.id",
+              WHERE x.resident_id = ?1 AND (p.paid_on >= ?2 OR printf('%04d-01-01', p.year) > ?2)
+              ORDER BY p.paid_on, p.id",
         )?;
         let rows = st.query_map(params![known.id, died.to_string()], |r| {
             Ok(Refund {

@@ -90,12 +90,12 @@ impl Ctx<'_> {
             Err(reason) => return journal.rejected(row.line, reason),
         };
         if let Some(died) = known.deceased_on
-            && w.paid_on > died
+            && w.paid_on >= died
         {
             return journal.rejected(
                 row.line,
                 format!(
-                    "缴费日期{}晚于死亡日期{died}，不能登记（应退费） / paid on {} after the death on {died}; not recorded (refund it)",
+                    "缴费日期{}不早于死亡日期{died}，不能登记（应退费） / paid on {}, on or after the death on {died}; not recorded (refund it)",
                     w.paid_on, w.paid_on
                 ),
             );
