@@ -12,8 +12,8 @@ use std::process::{Command, Output};
 use tempfile::TempDir;
 use zhengjiao::demo::{DemoOptions, build};
 use zhengjiao::domain::{Channel, Insurance, Office, Policies};
-use zhengjiao::store::payments::PaymentRequest;
-use zhengjiao::store::review::ReviewState;
+use zhengjiao::store::campaign::payments::PaymentRequest;
+use zhengjiao::store::campaign::review::ReviewState;
 use zhengjiao::store::{Store, StoreError};
 
 fn date(s: &str) -> NaiveDate {

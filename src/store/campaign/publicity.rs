@@ -2,9 +2,9 @@
 //! (length and phase as the year's plan has them, `[process.payment_publicity]`)
 //! and the list of who paid, IDs masked when shown.
 
-use super::review::{policy_year, publicity_fits, village_exists};
-use super::{Result, Store, StoreError, audit, now_text};
 use crate::domain::policy::Publicity;
+use crate::store::campaign::review::{policy_year, publicity_fits, village_exists};
+use crate::store::{Result, Store, StoreError, audit, now_text};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;

@@ -7,12 +7,12 @@
 //! narrowing 职工参保 or 外地参保 to one insurance; a roster removal recorded
 //! with its reason is not undone by a later list.
 
-use super::imports::{self, ImportError, ImportKind, ImportOptions, ImportReport, Journal};
-use super::roster::refresh_resident;
-use super::{Result, Store};
 use crate::domain::group::{disability_grade, is_elsewhere_unsaid};
 use crate::domain::{Group, Insurance, Office, PolicyYear};
 use crate::exchange::{Field, Header, Row, Table};
+use crate::store::campaign::roster::refresh_resident;
+use crate::store::imports::{self, ImportError, ImportKind, ImportOptions, ImportReport, Journal};
+use crate::store::{Result, Store};
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, params};
 use std::collections::HashMap;
