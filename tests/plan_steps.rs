@@ -489,3 +489,93 @@ fn publicity_steps_follow_each_years_plan() {
     let c = store.check().unwrap();
     assert!(c.ok, "{:?}", c.findings);
 }
+
+// ---------------------------------------------------------------- point 9
+
+/// Completion against the plan table (附件2) per town, in `report progress`
+/// and the bulletin; the development zone is outside the plan and counts
+/// in the district's total.
+#[test]
+fn completion_against_the_plan_table() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("plan.db");
+    let opts = DemoOptions {
+        residents: 2500,
+        seed: 4,
+        as_of: date("2024-11-23"),
+        ..DemoOptions::default()
+    };
+    build(&db, &opts, "tester").unwrap();
+    let r = json(&bin(
+        &db,
+        &["report", "progress", "--as-of", "2024-11-23", "--json"],
+    ));
+    let town = |name: &str| {
+        r["towns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == name)
+            .unwrap_or_else(|| panic!("{name}"))
+            .clone()
+    };
+    let ratio =
+        |paid: i64, planned: i64| (Decimal::from(paid) / Decimal::from(planned)).round_dp(4);
+    let shancheng = town("山城街道");
+    assert_eq!(shancheng["in_plan"], true);
+    assert_eq!(shancheng["medical"]["planned"], 64696);
+    assert_eq!(shancheng["pension_planned"], 10072);
+    let paid = shancheng["medical"]["paid"].as_i64().unwrap();
+    assert!(paid > 0, "the demo has payments by 11-23");
+    assert_eq!(
+        num(&shancheng["medical"]["plan_completion"]),
+        ratio(paid, 64696)
+    );
+    let pension_paid = shancheng["pension_paid"].as_i64().unwrap();
+    assert_eq!(
+        num(&shancheng["pension_plan_completion"]),
+        ratio(pension_paid, 10072)
+    );
+    let zone = town("山亭经济开发区");
+    assert_eq!(zone["in_plan"], false);
+    assert_eq!(zone["medical"]["planned"], 0);
+    assert_eq!(zone["medical"]["plan_completion"], Value::Null);
+    assert!(zone["medical"]["paid"].as_i64().unwrap() > 0);
+    // The district: every town's payers, the zone's too, against 313296.
+    let d = &r["district"];
+    assert_eq!(d["in_plan"], true);
+    assert_eq!(d["medical"]["planned"], 313296);
+    assert_eq!(d["pension_planned"], 84861);
+    let all: i64 = r["towns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["medical"]["paid"].as_i64().unwrap())
+        .sum();
+    assert_eq!(d["medical"]["paid"].as_i64().unwrap(), all);
+    assert_eq!(num(&d["medical"]["plan_completion"]), ratio(all, 313296));
+
+    let text = ok(&bin(&db, &["report", "progress", "--as-of", "2024-11-23"]));
+    let zone_line = text.lines().find(|l| l.contains("山亭经济开发区")).unwrap();
+    assert!(zone_line.contains("计划外"), "{text}");
+    assert!(text.contains("完成计划"), "{text}");
+
+    let out = dir.path().join("bulletin.csv");
+    ok(&bin(
+        &db,
+        &[
+            "export",
+            "bulletin",
+            "--as-of",
+            "2024-11-23",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    ));
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.contains("医保完成计划"), "{csv}");
+    let zone_row = csv.lines().find(|l| l.contains("山亭经济开发区")).unwrap();
+    assert!(zone_row.contains("计划外"), "{zone_row}");
+    let sc_row = csv.lines().find(|l| l.contains("山城街道")).unwrap();
+    assert!(sc_row.contains("64696"), "{sc_row}");
+}
