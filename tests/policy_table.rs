@@ -905,3 +905,92 @@ fn policy_files_round_trip_and_are_data() {
     assert_eq!(all.for_date(date(2020, 10, 1)).year, 2021);
     assert_eq!(all.for_date(date(2000, 1, 1)).year, 2021);
 }
+
+// ---------------------------------------------------------------- process steps
+
+/// 2021: 清册 publicized 3 days before collection (准备阶段); collection →
+/// 缴费公示 (3 days, 费款入库阶段) → 申报. 2025: no roster publicity; the
+/// payment publicity between the window's end and 01-31.
+#[test]
+fn the_publicity_steps_of_each_plan() {
+    use zhengjiao::domain::policy::Publicity::{Payment, Roster};
+    let p = policy(2021);
+    let r = p.process.roster_publicity.as_ref().unwrap();
+    assert_eq!((r.min_days, r.phase.as_str()), (3, "prepare"));
+    assert!(
+        p.publicity_refusal(Roster, date(2020, 10, 6), date(2020, 10, 8))
+            .is_none()
+    );
+    assert!(
+        p.publicity_refusal(Roster, date(2020, 10, 6), date(2020, 10, 7))
+            .is_some()
+    );
+    assert!(
+        p.publicity_refusal(Roster, date(2020, 10, 23), date(2020, 10, 25))
+            .is_some()
+    );
+    assert!(
+        p.publicity_refusal(Payment, date(2020, 11, 21), date(2020, 11, 23))
+            .is_none()
+    );
+    assert!(
+        p.publicity_refusal(Payment, date(2020, 12, 18), date(2020, 12, 20))
+            .is_none()
+    );
+    assert!(
+        p.publicity_refusal(Payment, date(2020, 11, 19), date(2020, 11, 21))
+            .is_some()
+    );
+    assert!(
+        p.publicity_refusal(Payment, date(2020, 12, 21), date(2020, 12, 23))
+            .is_some()
+    );
+    assert!(p.declaration_after_publicity());
+
+    let p = policy(2025);
+    assert!(p.process.roster_publicity.is_none());
+    assert_eq!(p.publicity_min_days(Roster), 1);
+    assert!(
+        p.publicity_refusal(Roster, date(2024, 9, 12), date(2024, 9, 12))
+            .is_none()
+    );
+    assert!(
+        p.publicity_refusal(Payment, date(2025, 1, 29), date(2025, 1, 31))
+            .is_none()
+    );
+    assert!(
+        p.publicity_refusal(Payment, date(2025, 1, 30), date(2025, 2, 3))
+            .is_some()
+    );
+    assert!(
+        p.publicity_refusal(Payment, date(2024, 12, 31), date(2025, 1, 2))
+            .is_some()
+    );
+    assert!(!p.declaration_after_publicity());
+}
+
+#[test]
+fn a_file_without_steps_keeps_the_old_rule_and_a_bad_step_is_refused() {
+    use zhengjiao::domain::policy::Publicity::Payment;
+    let text = zhengjiao::domain::policy::BUILT_IN[1];
+    let cut = &text[..text.find("[process.payment_publicity]").unwrap()];
+    let p = PolicyYear::from_toml(cut).unwrap();
+    assert_eq!(p.process, Default::default());
+    assert!(
+        p.publicity_refusal(Payment, date(2024, 12, 31), date(2025, 1, 2))
+            .is_some()
+    );
+    assert!(
+        p.publicity_refusal(Payment, date(2025, 2, 1), date(2025, 2, 3))
+            .is_none()
+    );
+    assert!(
+        p.publicity_refusal(Payment, date(2025, 2, 1), date(2025, 2, 2))
+            .is_some()
+    );
+    let bad = text.replace("phase = \"publicity\"", "phase = \"nope\"");
+    let err = PolicyYear::from_toml(&bad).unwrap_err().to_string();
+    assert!(err.contains("nope"), "{err}");
+    let bad = text.replace("min_days = 3", "min_days = 40");
+    assert!(PolicyYear::from_toml(&bad).is_err());
+}
