@@ -25,7 +25,7 @@ pub enum RosterAction {
     Status(VillageArgs),
     /// 初审 / the station's review
     Review(VillageArgs),
-    /// 清册公示 / publicize the reviewed roster (3 days)
+    /// 清册公示 / publicize the reviewed roster (as long as the year's plan says)
     Publicize(PublicizeArgs),
     /// 定稿 / make the roster final after its publicity
     Finalize(VillageArgs),
