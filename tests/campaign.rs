@@ -185,39 +185,33 @@ fn a_whole_campaign_for_one_village() {
         .first()
         .map_or((0, 0), |p| (p.unremitted_payments, p.unremitted_fen));
 
-    // 1. Roster review: listed → reviewed → publicized (3 days) → final.
+    // 1. Roster review. The 2025 plan has no roster publicity before
+    // collection (the roster is only 缴费参照依据): reviewed → final.
     assert_eq!(
         store.roster_review(2025, vid).unwrap().state,
         ReviewState::Listed
     );
     refused(
-        store.publicize_roster(2025, vid, date("2024-09-12"), date("2024-09-14")),
+        store.finalize_roster(2025, vid, date("2024-09-12")),
         "已下发",
     );
     let r = store.review_roster(2025, vid, date("2024-09-10")).unwrap();
     assert_eq!(r.state, ReviewState::Reviewed);
     assert_eq!(r.reviewed_by.as_deref(), Some("clerk1"));
     refused(
-        store.publicize_roster(2025, vid, date("2024-09-12"), date("2024-09-13")),
-        "不足3天",
+        store.finalize_roster(2025, vid, date("2024-09-09")),
+        "早于初审",
     );
     assert_eq!(
         store.roster_review(2025, vid).unwrap().state,
         ReviewState::Reviewed,
         "a refusal writes nothing"
     );
-    store
-        .publicize_roster(2025, vid, date("2024-09-12"), date("2024-09-14"))
-        .unwrap();
-    refused(
-        store.finalize_roster(2025, vid, date("2024-09-14")),
-        "还不能定稿",
-    );
     let r = store
         .finalize_roster(2025, vid, date("2024-09-15"))
         .unwrap();
     assert_eq!(r.state, ReviewState::Final);
-    assert_eq!(r.publicity_to, Some(date("2024-09-14")));
+    assert_eq!(r.publicity_to, None);
     assert_ok(&store);
 
     // Amendments: a removal and an addition, each with a reason; the
@@ -614,10 +608,18 @@ fn a_whole_campaign_for_one_village() {
     assert_eq!(pending[0].ready_payments, 0);
     assert_ok(&store);
 
-    // 9. The payment publicity after the window.
+    // 9. The payment publicity after the window, by 01-31 (公示阶段).
     refused(
         store.record_payment_publicity(2025, vid, date("2024-12-30"), date("2025-01-02")),
-        "之后开始",
+        "不在其中",
+    );
+    refused(
+        store.record_payment_publicity(2025, vid, date("2025-01-30"), date("2025-02-03")),
+        "不在其中",
+    );
+    refused(
+        store.record_payment_publicity(2025, vid, date("2025-01-02"), date("2025-01-03")),
+        "不少于3天",
     );
     let paid_here: i64 = store
         .conn()

@@ -47,6 +47,7 @@ fn stats(a: &AreaProgress, policy: &PolicyYear) -> serde_json::Map<String, Value
         "medical".into(),
         json!({
             "planned": a.medical_planned,
+            "plan_completion": rate(a.medical_plan_completion()),
             "due": med.due,
             "paid": med.paid,
             "exempt": med.exempt,
@@ -71,6 +72,12 @@ fn stats(a: &AreaProgress, policy: &PolicyYear) -> serde_json::Map<String, Value
         );
     }
     m.insert("pension_planned".into(), json!(a.pension_planned));
+    m.insert("pension_paid".into(), json!(a.pension_paid()));
+    m.insert(
+        "pension_plan_completion".into(),
+        rate(a.pension_plan_completion()),
+    );
+    m.insert("in_plan".into(), json!(a.in_plan));
     m
 }
 
@@ -146,8 +153,17 @@ pub fn run(args: &ReportArgs, db: &Path) -> anyhow::Result<ExitCode> {
         p.year, p.as_of, p.days.elapsed, p.days.total, p.days.left
     );
     println!(
-        "{:<16} {:>8} {:>8} {:>7} {:>9} {:>9}",
-        "镇街 / town", "医保应缴", "已缴", "缴费率", "养老45-59", "养老16-44"
+        "{:<16} {:>8} {:>8} {:>7} {:>9} {:>9} {:>9} {:>8} {:>9} {:>8}",
+        "镇街 / town",
+        "医保应缴",
+        "已缴",
+        "缴费率",
+        "养老45-59",
+        "养老16-44",
+        "医保计划",
+        "完成计划",
+        "养老计划",
+        "完成计划"
     );
     let line = |a: &AreaProgress| {
         let med = a.measures.get("medical").copied().unwrap_or_default();
@@ -157,19 +173,35 @@ pub fn run(args: &ReportArgs, db: &Path) -> anyhow::Result<ExitCode> {
             .iter()
             .map(|b| pct(a.measures.get(&b.key).copied().unwrap_or_default().rate()))
             .collect();
+        let plan = |planned: i64| {
+            if a.in_plan {
+                planned.to_string()
+            } else {
+                "计划外".to_string()
+            }
+        };
         println!(
-            "{:<16} {:>8} {:>8} {:>7} {:>9} {:>9}",
+            "{:<16} {:>8} {:>8} {:>7} {:>9} {:>9} {:>9} {:>8} {:>9} {:>8}",
             a.name,
             med.due,
             med.paid,
             pct(med.rate()),
             bands[0],
-            bands.get(1).cloned().unwrap_or_default()
+            bands.get(1).cloned().unwrap_or_default(),
+            plan(a.medical_planned),
+            pct(a.medical_plan_completion()),
+            plan(a.pension_planned),
+            pct(a.pension_plan_completion())
         );
     };
     for t in &p.towns {
         line(&t.area);
     }
     line(&p.district);
+    if p.towns.iter().any(|t| !t.area.in_plan) && p.district.in_plan {
+        println!(
+            "完成计划 = 已缴人数（不含政府全额代缴）÷ 区计划人数；计划外镇街的缴费计入全区合计 / plan completion = paid (exempt excluded) ÷ the district's plan; a town outside the plan counts in the district's total"
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -120,6 +120,42 @@ fn declaration_row(r: &rusqlite::Row) -> rusqlite::Result<Declaration> {
     })
 }
 
+/// The year's plan puts the payment publicity before the declaration
+/// (2021: 公示结束后…办理虚拟户申报): refused until the village's publicity is
+/// recorded and over.
+fn publicity_ended(conn: &Connection, d: &Declaration, on: NaiveDate) -> Result<()> {
+    let to: Option<NaiveDate> = conn
+        .query_row(
+            "SELECT to_date FROM payment_publicity WHERE year = ?1 AND village_id = ?2",
+            params![d.year, d.village_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match to {
+        Some(end) if end < on => Ok(()),
+        Some(end) => Err(StoreError::refused(
+            format!(
+                "{}年度方案要求缴费公示结束后再申报：{}的缴费公示到{end}为止",
+                d.year, d.village_name
+            ),
+            format!(
+                "the {} plan declares after the payment publicity; the village's runs to {end}",
+                d.year
+            ),
+        )),
+        None => Err(StoreError::refused(
+            format!(
+                "{}年度方案要求缴费公示结束后再申报：{}尚未登记缴费公示",
+                d.year, d.village_name
+            ),
+            format!(
+                "the {} plan declares after the payment publicity; none is recorded for the village (zhengjiao roster publicity)",
+                d.year
+            ),
+        )),
+    }
+}
+
 impl Store {
     /// Group the village's remitted, undeclared payments of a year into a
     /// new declaration (draft).
@@ -183,8 +219,15 @@ impl Store {
         from: DeclarationState,
         to: DeclarationState,
     ) -> Result<Declaration> {
+        let policies = self.policies()?;
         self.write(|tx, user| {
             let d = declaration(tx, id)?;
+            if policies
+                .get(d.year)
+                .is_some_and(|p| p.declaration_after_publicity())
+            {
+                publicity_ended(tx, &d, on)?;
+            }
             if d.state != from {
                 return Err(StoreError::refused(
                     format!(
