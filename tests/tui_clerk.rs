@@ -543,7 +543,7 @@ fn the_remittance_view_reconciles_and_closes_a_day() {
 #[test]
 fn refunds_and_reversals_from_the_detail() {
     use zhengjiao::domain::{Channel, Insurance};
-    use zhengjiao::store::payments::PaymentRequest;
+    use zhengjiao::store::campaign::payments::PaymentRequest;
     use zhengjiao::store::users::Role;
     let d = demo();
     let mut store = zhengjiao::store::Store::open(&d.path)

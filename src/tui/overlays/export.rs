@@ -21,7 +21,7 @@ use crate::domain::insured_age;
 use crate::exchange::export::{Cell, Column, ListWriter, Sheet};
 use crate::store::Store;
 use crate::store::exports::ExportRecord;
-use crate::store::residents::{ListQuery, Standing};
+use crate::store::registry::residents::{ListQuery, Standing};
 use crate::tui::Ctx;
 use crate::tui::session::Session;
 use crate::tui::strings::{Lang, S, fill};

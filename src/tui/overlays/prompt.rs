@@ -6,7 +6,7 @@
 //! is shown as it comes, and Esc goes back to the fields.
 
 use crate::domain::money::yuan;
-use crate::store::remittance::AgentDay;
+use crate::store::campaign::remittance::AgentDay;
 use crate::tui::Ctx;
 use crate::tui::action::Action;
 use crate::tui::session::Session;

@@ -10,7 +10,7 @@
 
 use super::{Fetch, Fetches};
 use crate::domain::money::yuan;
-use crate::store::remittance::AgentDay;
+use crate::store::campaign::remittance::AgentDay;
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
 use crate::tui::session::Session;
