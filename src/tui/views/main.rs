@@ -185,6 +185,7 @@ impl View for MainView {
                 Action::Help,
                 Action::RecordPayment,
                 Action::ShowFullId,
+                Action::RefundPayment,
                 Action::Back,
                 Action::Search,
                 Action::Quit,
