@@ -300,35 +300,6 @@ pub fn export(
     outcome
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_taken_name_gets_a_number_and_a_new_file_is_owner_only() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("未缴-东庄-2024-11-23.xlsx");
-        assert_eq!(unique_path(&path), path);
-        std::fs::write(&path, b"x").unwrap();
-        let second = unique_path(&path);
-        assert_eq!(second, dir.path().join("未缴-东庄-2024-11-23-2.xlsx"));
-        drop(create_private(&second).unwrap());
-        assert_eq!(
-            unique_path(&path),
-            dir.path().join("未缴-东庄-2024-11-23-3.xlsx")
-        );
-        // create_private never replaces a file
-        assert!(create_private(&path).is_err());
-        assert_eq!(std::fs::read(&path).unwrap(), b"x");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&second).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
-    }
-}
-
 fn standing_cell(s: Standing, flagged: bool, lang: Lang) -> &'static str {
     status_text(s, flagged, lang).0
 }
@@ -502,5 +473,34 @@ impl Widget for ExportBox<'_> {
         let input = ExportForm::input_area(screen);
         clear(input, buf);
         InputLine::new(S::ExportFile.get(lang), &f.path, theme).render(input, buf);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_taken_name_gets_a_number_and_a_new_file_is_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("未缴-东庄-2024-11-23.xlsx");
+        assert_eq!(unique_path(&path), path);
+        std::fs::write(&path, b"x").unwrap();
+        let second = unique_path(&path);
+        assert_eq!(second, dir.path().join("未缴-东庄-2024-11-23-2.xlsx"));
+        drop(create_private(&second).unwrap());
+        assert_eq!(
+            unique_path(&path),
+            dir.path().join("未缴-东庄-2024-11-23-3.xlsx")
+        );
+        // create_private never replaces a file
+        assert!(create_private(&path).is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"x");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&second).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
     }
 }
