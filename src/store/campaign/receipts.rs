@@ -119,7 +119,7 @@ pub fn next_in(conn: &Connection, agent_id: i64) -> Result<Option<Taken>> {
 /// Choose the receipt for a cash payment taken by an agent: the typed
 /// number when it is free and in the agent's books, else the next free one.
 /// Nothing is written here; `mark_used` does that once the payment exists.
-pub fn take_in(tx: &Transaction, agent_id: i64, typed: Option<&str>) -> Result<Taken> {
+pub fn take_in(tx: &Connection, agent_id: i64, typed: Option<&str>) -> Result<Taken> {
     let agent_code: String =
         tx.query_row("SELECT code FROM agents WHERE id = ?1", [agent_id], |r| {
             r.get(0)
@@ -304,6 +304,15 @@ impl Store {
     }
 
     /// The number the agent's next cash payment would take (for the payment form).
+    /// The receipt number a cash payment taken by the agent would use: the
+    /// typed one when it is free and in the agent's books, else the next free
+    /// one; refused as `record_payment` would refuse it. Writes nothing (the
+    /// payment form checks a number as it is typed).
+    pub fn check_receipt(&self, agent_code: &str, typed: Option<&str>) -> Result<String> {
+        let (id, _) = agent(self.conn(), agent_code)?;
+        Ok(take_in(self.conn(), id, typed)?.text)
+    }
+
     pub fn next_receipt(&self, agent_code: &str) -> Result<Option<String>> {
         let (id, _) = agent(self.conn(), agent_code)?;
         Ok(next_in(self.conn(), id)?.map(|t| t.text))

@@ -353,6 +353,14 @@ impl Store {
             .collect())
     }
 
+    /// Every agent-day up to the as-of date, the closed ones too.
+    pub fn remittance_days(&self, as_of: NaiveDate) -> Result<Vec<AgentDay>> {
+        Ok(agent_days(self.conn(), &Filter::default(), as_of)?
+            .into_iter()
+            .filter(|d| d.day <= as_of)
+            .collect())
+    }
+
     /// Record cash an agent handed in for a day, with its bank slip.
     pub fn record_remittance(
         &mut self,

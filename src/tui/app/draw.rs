@@ -155,6 +155,12 @@ impl App {
                     frame.set_cursor_position(c);
                 }
             }
+            Some(Overlay::Prompt(p)) => {
+                frame.render_widget(prompt::PromptBox { prompt: p, ctx }, area);
+                if let Some(c) = p.cursor(area, &ctx) {
+                    frame.set_cursor_position(c);
+                }
+            }
             Some(Overlay::Export(f)) => {
                 frame.render_widget(export::ExportBox { form: f, ctx }, area);
                 if let Some(c) = f.cursor(area, &ctx) {

@@ -9,7 +9,7 @@
 //! | [`dashboard`] | towns ranked, the daily trend, the projection |
 //! | [`outstanding`] | a village's outstanding residents, for its agent |
 //! | [`audit`] | the audit log |
-//! | [`remittance`] | placeholder for the daily remittance view |
+//! | [`remittance`] | agents' days: expected against cash handed in, held, closed |
 //!
 //! Views hold a query and the page that answers it; [`Fetch::fetches`] turns
 //! a stale page into store jobs for the workers, and replies come back
