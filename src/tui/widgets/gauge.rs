@@ -2,8 +2,8 @@
 //! by pace: how the rate compares with where it should be by now, given the
 //! share of the collection window elapsed.
 //!
-//! Rates are exact per-mille integers (no floats): the display floors, so a
-//! gauge reads 100% only when everyone has paid.
+//! Rates are per-mille integers (no floats), rounded as every shown rate is
+//! ([`crate::domain::rate`]): half up, and 100% only when everyone has paid.
 
 use super::text::{self, Align};
 use crate::tui::Ctx;
@@ -31,13 +31,13 @@ impl Rate {
         Rate(p * 10)
     }
 
-    /// `done / total`, floored; `None` when there is nobody to count.
+    /// `done / total` as shown everywhere ([`crate::domain::rate::permille`]);
+    /// `None` when there is nobody to count.
     pub fn ratio(done: u64, total: u64) -> Option<Rate> {
-        if total == 0 {
-            return None;
-        }
-        let permille = u128::from(done) * 1000 / u128::from(total);
-        Some(Rate(u32::try_from(permille).unwrap_or(u32::MAX)))
+        let done = i64::try_from(done).unwrap_or(i64::MAX);
+        let total = i64::try_from(total).unwrap_or(i64::MAX);
+        let permille = crate::domain::rate::permille(done, total)?;
+        Some(Rate(u32::try_from(permille.max(0)).unwrap_or(u32::MAX)))
     }
 
     pub fn as_permille(self) -> u32 {
