@@ -545,7 +545,7 @@ fn console_flags_parse_and_a_missing_database_is_refused() {
 }
 
 /// The demo's progress counters, as `report progress` reads them.
-fn progress(db: &Path) -> zhengjiao::store::progress::Progress {
+fn progress(db: &Path) -> zhengjiao::store::campaign::progress::Progress {
     let store = zhengjiao::store::Store::open_read_only(db).unwrap();
     let policies = store.policies().unwrap();
     let policy = policies.get(2025).unwrap();
