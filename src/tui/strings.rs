@@ -49,7 +49,7 @@ texts! {
     // header
     HeaderYear => "{}年度", "{}";
     HeaderAsOf => "截至{}", "as of {}";
-    HeaderDay => "本阶段第{}天/共{}天", "phase day {}/{}";
+    HeaderDay => "第{}/{}天", " day {}/{}";
     ReadOnly => "只读", "read-only";
     ReadOnlyFlag => "只读模式（--read-only）", "read-only (--read-only)";
     ReadOnlySupervisor => "只读：督导账号", "read-only: supervisor";
@@ -389,13 +389,10 @@ mod tests {
 
     #[test]
     fn fill_replaces_placeholders_in_order() {
-        assert_eq!(
-            fill(S::HeaderDay.get(Lang::Zh), &[&45, &122]),
-            "本阶段第45天/共122天"
-        );
+        assert_eq!(fill(S::HeaderDay.get(Lang::Zh), &[&45, &122]), "第45/122天");
         assert_eq!(
             fill(S::HeaderDay.get(Lang::En), &[&45, &122]),
-            "phase day 45/122"
+            " day 45/122"
         );
         assert_eq!(fill("{} and {}", &[&1]), "1 and {}");
     }

@@ -75,8 +75,9 @@ impl<'a> Header<'a> {
         ];
         if let Some(phase) = info.phase {
             let mut text = phase.to_string();
+            // the phase's own day count, right after its name (集中缴费阶段第44/82天):
+            // the window's (征缴期第84/122天) is `report progress`'s other figure
             if let Some((day, days)) = info.day {
-                text.push(' ');
                 text.push_str(&fill(S::HeaderDay.get(lang), &[&day, &days]));
             }
             parts.push(text);
