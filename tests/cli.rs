@@ -305,3 +305,99 @@ fn command_line_mistakes_in_chinese() {
     let help = bin().arg("--help").output().unwrap();
     assert!(help.status.success() && help.stderr.is_empty());
 }
+
+/// Display width, as a terminal counts it (a Han character takes two).
+fn cols(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// `paid / due` in per mille, half up, short of complete never 1000: the
+/// rounding every shown rate uses (issue 13.8), worked out here independently.
+fn half_up_permille(paid: i64, due: i64) -> String {
+    let mut p = (2000 * paid + due) / (2 * due);
+    if paid < due {
+        p = p.min(999);
+    }
+    format!("{}.{}%", p / 10, p % 10)
+}
+
+#[test]
+fn report_progress_text_rounds_half_up_pads_by_width_and_names_its_day_counts() {
+    let db = shared_demo();
+    let v = json(&run(
+        db,
+        &["report", "progress", "--json", "--as-of", "2024-11-23"],
+    ));
+    let out = run(db, &["report", "progress", "--as-of", "2024-11-23"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // which day count is which: the window's and the phase's, labelled
+    assert!(
+        lines[0].contains("征缴期（09-01至12-31）第 84/122 天"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[0].contains("集中缴费阶段第 44/82 天"), "{}", lines[0]);
+    // every line of the table as wide as the header: Chinese columns line up
+    let table = &lines[1..];
+    let width = cols(table[0]);
+    for l in table {
+        assert_eq!(cols(l), width, "misaligned:\n{}", table.join("\n"));
+    }
+    // every rate as the JSON's counts give it, half up
+    let mut areas: Vec<&Value> = v["towns"].as_array().unwrap().iter().collect();
+    areas.push(&v["district"]);
+    for a in areas {
+        let name = a["name"].as_str().unwrap();
+        let line = table
+            .iter()
+            .find(|l| l.starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("no line for {name}"));
+        for key in ["medical", "pension_45_59", "pension_16_44"] {
+            let (paid, due) = (
+                a[key]["paid"].as_i64().unwrap(),
+                a[key]["due"].as_i64().unwrap(),
+            );
+            let want = half_up_permille(paid, due);
+            assert!(line.contains(&want), "{name} {key}: want {want} in {line}");
+        }
+    }
+}
+
+#[test]
+fn find_text_lines_up_names_of_any_width() {
+    let out = run(shared_demo(), &["find", "张", "--limit", "20"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() >= 5, "{text}");
+    // the birth date (the first YYYY-MM-DD) starts at the same column on every line
+    let at = |l: &str| {
+        let b = l
+            .char_indices()
+            .find(|(i, _)| {
+                let rest = &l[*i..];
+                rest.len() >= 10
+                    && rest.as_bytes()[4] == b'-'
+                    && rest[..4].bytes().all(|c| c.is_ascii_digit())
+            })
+            .map(|(i, _)| i)
+            .unwrap();
+        cols(&l[..b])
+    };
+    let first = at(lines[0]);
+    let names: Vec<usize> = lines
+        .iter()
+        .map(|l| cols(l.split("  ").nth(1).unwrap_or("")))
+        .collect();
+    assert!(
+        names.iter().any(|w| *w != names[0]),
+        "names all of one width: the test proves nothing\n{text}"
+    );
+    let village = |l: &str| cols(&l[..l.rfind(' ').unwrap()]);
+    for l in &lines {
+        assert_eq!(at(l), first, "misaligned:\n{text}");
+        assert_eq!(village(l), village(lines[0]), "towns misaligned:\n{text}");
+    }
+}

@@ -1,6 +1,7 @@
 //! `zhengjiao find QUERY`: by name, pinyin initials, full pinyin, ID number,
 //! its first digits or its last 4–6.
 
+use super::columns;
 use crate::domain::id_number::mask;
 use crate::store::Store;
 use clap::Args;
@@ -47,6 +48,9 @@ pub fn run(args: &FindArgs, db: &Path) -> anyhow::Result<ExitCode> {
             args.query, args.query
         );
     } else {
+        // names and towns padded by display width, so the columns line up
+        let name_cols = columns::widest(hits.iter().map(|h| h.name.as_str()), 6);
+        let town_cols = columns::widest(hits.iter().map(|h| h.town_name.as_str()), 0);
         for h in &hits {
             let id = if args.full_id {
                 h.id_number.clone()
@@ -54,8 +58,11 @@ pub fn run(args: &FindArgs, db: &Path) -> anyhow::Result<ExitCode> {
                 mask(&h.id_number)
             };
             println!(
-                "{id}  {:<6}  {}  {} {}",
-                h.name, h.birth_date, h.town_name, h.village_name
+                "{id}  {}  {}  {} {}",
+                columns::left(&h.name, name_cols),
+                h.birth_date,
+                columns::left(&h.town_name, town_cols),
+                h.village_name
             );
         }
     }

@@ -73,6 +73,7 @@
 
 pub mod action;
 pub mod app;
+pub mod colors;
 pub mod key;
 pub mod keymap;
 pub mod layout;

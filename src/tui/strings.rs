@@ -49,8 +49,21 @@ texts! {
     // header
     HeaderYear => "{}年度", "{}";
     HeaderAsOf => "截至{}", "as of {}";
-    HeaderDay => "第{}天/共{}天", "day {}/{}";
+    HeaderDay => "第{}/{}天", " day {}/{}";
     ReadOnly => "只读", "read-only";
+    ReadOnlyFlag => "只读模式（--read-only）", "read-only (--read-only)";
+    ReadOnlySupervisor => "只读：督导账号", "read-only: supervisor";
+    ReadOnlyFile => "只读：数据库文件不可写", "read-only: database file not writable";
+    MsgReadOnlyFlag => "只读模式（--read-only 打开）：不能修改记录", "read-only mode (opened with --read-only): no changes";
+    MsgReadOnlyFile => "只读：数据库文件不可写，不能修改记录", "read-only: the database file is not writable";
+    ColMedicalShort => "医保", "Med";
+    ColBandShort => "养{}", "P{}";
+    LegendTitle => "标记", "Markers";
+    LegendBehind => "落后于应有进度", "behind pace";
+    LegendFarBehind => "落后超过10个百分点", "over 10 pts behind";
+    LegendMet => "已达目标", "target reached";
+    LegendMedical => "医保落后", "medical behind";
+    LegendBand => "该岁起的养老段落后", "band from age behind";
     // phases (names also come with each policy year; these are the fallbacks)
     PhaseBefore => "征缴未开始", "before the window";
     PhaseAfter => "征缴已结束", "window closed";
@@ -65,6 +78,7 @@ texts! {
     GaugeMedical => "医保", "Medical";
     GaugeCoverage => "参保覆盖", "Coverage";
     GaugeTarget => "目标{}", "target {}";
+    GaugeDistrict => "全区{}", "all {}";
     GaugeNoData => "无数据", "no data";
     PaceMet => "已达标", "target met";
     PaceOnPace => "进度正常", "on pace";
@@ -158,7 +172,7 @@ texts! {
     ColMedicalRate => "医保%", "Med%";
     ColPensionRate => "养老%", "Pen%";
     ColRank => "名次", "Rank";
-    ColProjected => "预计", "Proj.";
+    ColProjected => "预计%", "Proj%";
     ColTime => "时间", "Time";
     ColUser => "用户", "User";
     ColAction => "操作", "Action";
@@ -196,6 +210,8 @@ texts! {
     KindReversal => "冲正", "reversal ";
     KindRefund => "退费", "refund ";
     DashRanking => "各镇街进度排名（按{}）", "towns ranked by {}";
+    DashBestFirst => "名次1最好，从高到低", "rank 1 is the best, highest first";
+    DashWorstFirst => "从最落后的排起", "worst first";
     DashTrend => "每日缴费笔数 {}至{} 峰值{}笔/天 合计{}笔", "payments per day {} to {}: peak {}, total {}";
     DashProjection => "按当前进度预计期末：{}", "at this pace the window ends at: {}";
     RemitClosed => "已结账", "closed";
@@ -224,7 +240,7 @@ texts! {
     PayShares => "个人缴费 {} 元，政府代缴 {} 元", "the person pays {}, the government {}";
     PaySubsidy => "，政府补贴 {} 元", ", subsidy {}";
     PayLate => "（逾期缴费）", " (late)";
-    PayEditHelp => "{}/{} 换项  ←→ 选择  {} 下一步  {} 取消", "{}/{} field  Left/Right choose  {} next  {} cancel";
+    PayEditHelp => "{}/{} 换项  {} 选择  {} 下一步  {} 取消", "{}/{} field  {} choose  {} next  {} cancel";
     PayWhat => "{} {}年度{}", "{}: {} {}";
     PayWhatTier => "{} {}年度{} {}元档", "{}: {} {}, tier {}";
     PayHow => "渠道 {}  缴费日期 {}", "channel {}  date {}";
@@ -428,11 +444,11 @@ mod tests {
 
     #[test]
     fn fill_replaces_placeholders_in_order() {
+        assert_eq!(fill(S::HeaderDay.get(Lang::Zh), &[&45, &122]), "第45/122天");
         assert_eq!(
-            fill(S::HeaderDay.get(Lang::Zh), &[&45, &122]),
-            "第45天/共122天"
+            fill(S::HeaderDay.get(Lang::En), &[&45, &122]),
+            " day 45/122"
         );
-        assert_eq!(fill(S::HeaderDay.get(Lang::En), &[&45, &122]), "day 45/122");
         assert_eq!(fill("{} and {}", &[&1]), "1 and {}");
     }
 

@@ -132,14 +132,17 @@ pub(super) fn write(ctx: &Ctx, writer: &mut ListWriter, args: &ExportArgs) -> an
         let mut cells = vec![seq, Cell::text(&a.name)];
         for (m, (key, _)) in measures.iter().enumerate() {
             let c: Counts = counts(a, key);
-            let change = match (c.rate(), prev.and_then(|p| counts(p, key).rate())) {
+            let change = match (
+                c.shown_rate(),
+                prev.and_then(|p| counts(p, key).shown_rate()),
+            ) {
                 (Some(now), Some(then)) => Cell::Change(now - then),
                 _ => Cell::Empty,
             };
             cells.extend([
                 Cell::Int(c.due),
                 Cell::Int(c.paid),
-                c.rate().map(Cell::Rate).unwrap_or(Cell::Empty),
+                c.shown_rate().map(Cell::Rate).unwrap_or(Cell::Empty),
                 change,
                 match rank {
                     Some(i) => Cell::Int(ranks[m][i] as i64),

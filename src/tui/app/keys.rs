@@ -81,6 +81,18 @@ impl App {
                 };
                 self.switch(to)
             }
+            Action::DrillIn if self.view == ViewId::Dashboard => {
+                // the ranking's town opens in the main view, on that town
+                match self.dashboard.selected_area().map(|a| a.id) {
+                    Some(id) if self.main.towns.select_town(id) => {
+                        self.view = ViewId::Main;
+                        self.main.set_focus(Pane::Towns);
+                        self.main.link();
+                        Flow::Redraw
+                    }
+                    _ => Flow::Idle,
+                }
+            }
             a => {
                 let outcome = match self.view {
                     ViewId::Main => self.main.apply(a),
@@ -123,7 +135,12 @@ impl App {
     fn open_payment(&mut self) -> Flow {
         let lang = self.ui.lang;
         if self.session.read_only {
-            return self.say(S::MsgReadOnly.get(lang), Tone::Warn);
+            let text = match self.session.read_only_why {
+                Some(super::super::session::ReadOnlyWhy::Flag) => S::MsgReadOnlyFlag,
+                Some(super::super::session::ReadOnlyWhy::File) => S::MsgReadOnlyFile,
+                _ => S::MsgReadOnly,
+            };
+            return self.say(text.get(lang), Tone::Warn);
         }
         let Some(id) = self.current_resident() else {
             return self.say(S::MsgPickResident.get(lang), Tone::Warn);

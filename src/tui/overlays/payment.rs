@@ -676,6 +676,12 @@ impl Widget for PaymentBox<'_> {
                     &[
                         &key(&self.ctx, Action::MoveUp),
                         &key(&self.ctx, Action::MoveDown),
+                        // the choice keys are the arrows, named as the symbol set allows
+                        &if theme.sym.ascii {
+                            "Left/Right"
+                        } else {
+                            "←→"
+                        },
                         &key(&self.ctx, Action::DrillIn),
                         &key(&self.ctx, Action::Back),
                     ],
