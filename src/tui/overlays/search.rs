@@ -4,7 +4,7 @@
 
 use crate::domain::id_number::mask;
 use crate::domain::name_keys::wrong_check_digit;
-use crate::store::search::Hit;
+use crate::store::registry::search::Hit;
 use crate::tui::Ctx;
 use crate::tui::strings::{S, fill};
 use crate::tui::theme::Tone;

@@ -1,8 +1,8 @@
 //! Residents (居民): lookup, the paged list the console shows, and the
 //! `Person` the policy engine needs.
 
-use super::{Result, Store, StoreError};
 use crate::domain::{Group, Person};
+use crate::store::{Result, Store, StoreError};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -233,7 +233,7 @@ fn list_sql(
     let residents = if walk {
         format!(
             "name_keys k CROSS JOIN residents r INDEXED BY residents_name ON r.name = k.name AND {}",
-            super::name_order::SORT_KEYS
+            crate::store::name_order::SORT_KEYS
         )
     } else {
         "residents r".to_string()
