@@ -114,6 +114,60 @@ fn find_json_keys() {
     );
 }
 
+/// People of one name are told apart: each hit carries its birth year and
+/// how many bear the name, text and JSON; the text says how many were
+/// found; a whole ID number whose check digit is wrong says so.
+#[test]
+fn find_tells_namesakes_apart_and_names_a_wrong_check_digit() {
+    let db = shared_demo();
+    let store = zhengjiao::store::Store::open_read_only(db).unwrap();
+    let (name, n, id): (String, i64, String) = store
+        .conn()
+        .query_row(
+            "SELECT name, count(*), min(id_number) FROM residents GROUP BY name ORDER BY count(*) DESC, name LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert!(n > 1, "the demo has namesakes");
+    let v = json(&run(db, &["find", &name, "--json", "--limit", "100"]));
+    let exact: Vec<&Value> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["name"] == name.as_str())
+        .collect();
+    assert_eq!(exact.len() as i64, n);
+    for h in &exact {
+        assert_eq!(h["same_name"], n);
+        assert_eq!(
+            h["birth_year"].as_str().unwrap(),
+            &h["birth_date"].as_str().unwrap()[..4]
+        );
+    }
+    let out = run(db, &["find", &name, "--limit", "100"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&format!("同名{n}人")), "{text}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("人 /") && err.contains("found"), "{err}");
+
+    // one digit changed: the check digit no longer fits
+    let mut wrong: Vec<char> = id.chars().collect();
+    wrong[16] = if wrong[16] == '1' { '2' } else { '1' };
+    let wrong: String = wrong.into_iter().collect();
+    let out = run(db, &["find", &wrong]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("身份证号校验位不对") && err.contains("check digit wrong"),
+        "{err}"
+    );
+    assert!(!err.contains("没有找到"), "{err}");
+    // a right number that nobody has is still "nothing found"
+    let out = run(db, &["find", "11010519491231002X"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("没有找到"));
+}
+
 #[test]
 fn check_and_backup() {
     let out = run(shared_demo(), &["check"]);

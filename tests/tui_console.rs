@@ -245,6 +245,42 @@ fn search_by_id_tail_jumps_to_the_resident() {
     }
 }
 
+/// Namesakes in the search overlay: each line shows the birth year and how
+/// many bear the name, the title how many were found; a whole ID number
+/// with a wrong check digit says so instead of "nothing found".
+#[test]
+fn search_tells_namesakes_apart_and_names_a_wrong_check_digit() {
+    let d = demo();
+    let store = zhengjiao::store::Store::open_read_only(&d.path).unwrap();
+    let (name, n, year, id): (String, i64, String, String) = store
+        .conn()
+        .query_row(
+            "SELECT name, count(*), min(substr(birth_date, 1, 4)), min(id_number) FROM residents
+              GROUP BY name ORDER BY count(*) DESC, name LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert!(n > 1);
+    let (w, h) = (80, 24);
+    let mut app = open(&d.path, Lang::Zh, false, w, h);
+    keys(&mut app, "/");
+    keys(&mut app, &name);
+    let s = screen(&app, w, h);
+    assert!(s.contains(&format!("同名{n}人")), "{s}");
+    assert!(s.contains("找到") && s.contains(&year), "{s}");
+    insta::assert_snapshot!("search_namesakes_80x24", s);
+    for _ in name.chars() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    let mut wrong: Vec<char> = id.chars().collect();
+    wrong[16] = if wrong[16] == '1' { '2' } else { '1' };
+    keys(&mut app, &wrong.into_iter().collect::<String>());
+    let s = screen(&app, w, h);
+    assert!(s.contains("身份证号校验位不对"), "{s}");
+    assert!(!s.contains("没有找到"), "{s}");
+}
+
 #[test]
 fn record_a_payment_and_see_the_figures_move() {
     for (w, h) in SIZES {
@@ -288,14 +324,23 @@ fn record_a_payment(w: u16, h: u16) {
         .and_then(|cell| cell.split_whitespace().next())
         .unwrap()
         .to_string();
-    assert!(
-        line_with(&before, &format!(" {name} ")).contains("未缴  未缴"),
-        "{before}"
-    );
-    assert!(
-        line_with(&after, &format!(" {name} ")).contains("已缴  未缴"),
-        "{after}"
-    );
+    // the row's two standings (medical, pension): medical moves, pension stays
+    let standings = |screen: &str| -> Vec<String> {
+        line_with(screen, &format!(" {name} "))
+            .split_whitespace()
+            .filter(|t| ["未缴", "已缴", "-"].contains(t))
+            .map(str::to_string)
+            .collect()
+    };
+    let b = standings(&before);
+    assert_eq!(b[0], "未缴", "{before}");
+    if b[1] == "未缴" {
+        let a = standings(&after);
+        assert_eq!(a[..], ["已缴", "未缴"], "{after}");
+    } else {
+        // nothing else due: no longer on the outstanding list
+        assert!(!after.contains(&format!(" {name} ")), "{after}");
+    }
 }
 
 #[test]

@@ -404,6 +404,13 @@ SELECT datetime('now'), 'migration', 'apply-death-rule', 'roster', NULL,
        '{"removed":' || changes() || '}'
  WHERE changes() > 0;
 "#,
+    // 7: names sort by pinyin (surname readings first): each distinct name's
+    // sort key is one more of its search keys (see `store::name_order`).
+    // Files written before get the keys of the names they hold.
+    r#"
+INSERT OR IGNORE INTO name_keys (key, name)
+SELECT name_order(name), name FROM (SELECT DISTINCT name FROM residents);
+"#,
 ];
 
 /// Triggers that keep `progress_counts` in step with `roster` and `paid`.
@@ -515,6 +522,7 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     if current >= MIGRATIONS.len() {
         return Ok(());
     }
+    super::name_order::register(conn)?;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     // Another process may have migrated while we waited for the lock.
     let current: usize = tx.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;

@@ -231,6 +231,10 @@ texts! {
     CtxRemittance => "日报解", "Remittance";
     SearchNoHits => "没有找到", "nothing found";
     SearchDeceased => "{} 已于{}死亡", "{}, died {}";
+    SearchFound => "找到{}人", "{} found";
+    SearchFoundFirst => "前{}人，请输入更多字缩小范围", "first {}: type more to narrow";
+    SearchSameName => "同名{}人", "{} same name";
+    SearchCheckDigit => "身份证号校验位不对（应为{}），可能有数字录错", "check digit wrong (should be {}): a digit may be mistyped";
     PayTitle => "登记缴费", "Record a payment";
     PayConfirmTitle => "确认缴费", "Confirm the payment";
     PayInsurance => "险种", "Insurance";
