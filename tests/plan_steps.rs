@@ -441,24 +441,11 @@ fn publicity_steps_follow_each_years_plan() {
         "公示阶段",
     );
 
-    // 2021: collection → publicity of who paid → declaration.
-    let agent: String = store
-        .conn()
-        .query_row(
-            "SELECT code FROM agents WHERE village_id = ?1 ORDER BY code LIMIT 1",
-            [vid],
-            |r| r.get(0),
-        )
-        .unwrap();
-    let mut req = pay(
-        &id,
-        2021,
-        Insurance::Medical,
-        Channel::AgentPos,
-        "2020-11-02",
-    );
-    req.agent_code = Some(agent.clone());
+    // 2021: collection → publicity of who paid → declaration. Cash at the
+    // station's counter goes into the town's counter till.
+    let req = pay(&id, 2021, Insurance::Medical, Channel::Cash, "2020-11-02");
     let paid = store.record_payment(&req).unwrap();
+    let agent = paid.agent_code.clone().expect("counter cash has a till");
     store
         .record_remittance(
             &agent,

@@ -223,6 +223,7 @@ texts! {
     RemitCount => "笔数", "Pays";
     RemitExpected => "应解缴", "Expected";
     RemitCash => "已解缴", "Handed in";
+    RemitPos => "POS另计", "POS apart";
     RemitDifference => "差额", "Diff.";
     RemitSummary => "未结账{}条 滞留{}条 短款{}元", "{} open, {} held, {} short";
     RemitOpenDays => "未结账", "open days";

@@ -491,7 +491,6 @@ fn check_payer_fits_channel(name: &str, req: &PaymentRequest, share: &Share) -> 
     Ok(())
 }
 
-
 /// The till the money goes into: the agent named (refused when unknown),
 /// or for cash without an agent the counter till of the resident's town —
 /// cash is always someone's to hand in. An agent paying for another

@@ -219,6 +219,8 @@ impl View for Remittance {
             Column::fixed(S::RemitExpected.get(lang), 9).right(),
             Column::fixed(S::RemitCash.get(lang), 9).right(),
             Column::fixed(S::RemitDifference.get(lang), 9).right(),
+            // POS money goes to the bank by itself: shown, not handed in
+            Column::fixed(S::RemitPos.get(lang), 8).right(),
             Column::fixed(S::ColStatus.get(lang), 6),
         ];
         let rows_all = self.rows();
@@ -250,6 +252,11 @@ impl View for Remittance {
                     Span::raw(yuan(d.expected_fen)),
                     Span::raw(yuan(d.cash_fen)),
                     Span::styled(diff, theme.tone(diff_tone)),
+                    if d.pos_fen == 0 {
+                        Span::styled("-", theme.tone(Tone::Dim))
+                    } else {
+                        Span::raw(yuan(d.pos_fen))
+                    },
                     Span::styled(st.get(lang), theme.tone(tone)),
                 ])
             })
