@@ -31,7 +31,7 @@ impl Session {
         today: Option<NaiveDate>,
         user: Option<String>,
     ) -> store::Result<(Session, Store)> {
-        let user = user.unwrap_or_else(store::os_user);
+        let user = user.unwrap_or_else(|| store::acting_login(db));
         let mut read_only = read_only;
         let mut store = open_store(db, read_only, &user, CACHE_SMALL_KIB)?;
         // A supervisor (or a login not registered once users exist) works
