@@ -29,7 +29,8 @@ use zhengjiao::demo::names;
 use zhengjiao::domain::IdNumber;
 use zhengjiao::exchange::{self, Mapping, ReadOptions};
 use zhengjiao::store::imports::{ImportKind, ImportOptions};
-use zhengjiao::store::{Store, audit, geo};
+use zhengjiao::store::registry::geo;
+use zhengjiao::store::{Store, audit};
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();

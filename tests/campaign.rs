@@ -11,11 +11,11 @@ use tempfile::TempDir;
 use zhengjiao::demo::{DemoOptions, build};
 use zhengjiao::domain::progress::Counts;
 use zhengjiao::domain::{Channel, Insurance, Office, Policies, PolicyYear};
-use zhengjiao::store::declaration::DeclarationState;
-use zhengjiao::store::payments::PaymentRequest;
-use zhengjiao::store::proxy::SkipReason;
-use zhengjiao::store::residents::Standing;
-use zhengjiao::store::review::ReviewState;
+use zhengjiao::store::campaign::declaration::DeclarationState;
+use zhengjiao::store::campaign::payments::PaymentRequest;
+use zhengjiao::store::campaign::proxy::SkipReason;
+use zhengjiao::store::campaign::review::ReviewState;
+use zhengjiao::store::registry::residents::Standing;
 use zhengjiao::store::{Store, StoreError};
 
 fn date(s: &str) -> NaiveDate {

@@ -460,7 +460,7 @@ fn bulletin_ranks_towns_and_compares_with_the_last_one() {
         .unwrap();
     for r in &rows[..11] {
         let name = text(&r[1]);
-        let find = |p: &zhengjiao::store::progress::Progress| {
+        let find = |p: &zhengjiao::store::campaign::progress::Progress| {
             p.towns
                 .iter()
                 .find(|t| t.area.name == name)

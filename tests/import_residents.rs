@@ -656,12 +656,12 @@ fn a_first_load_then_the_same_file_with_a_move() {
     let mut store = Store::open(&db).unwrap().with_user("tester");
     store
         .write(|tx, user| {
-            zhengjiao::store::geo::load_bundled_divisions(tx)?;
+            zhengjiao::store::registry::geo::load_bundled_divisions(tx)?;
             zhengjiao::store::audit::record(tx, user, "load", "villages", None, "bundled")?;
             Ok(())
         })
         .unwrap();
-    let villages: Vec<String> = zhengjiao::store::geo::bundled_villages()
+    let villages: Vec<String> = zhengjiao::store::registry::geo::bundled_villages()
         .into_iter()
         .map(|v| v.0)
         .take(5)

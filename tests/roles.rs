@@ -5,7 +5,7 @@ use std::process::Command;
 use tempfile::TempDir;
 use zhengjiao::demo::{DemoOptions, build};
 use zhengjiao::domain::{Channel, Insurance};
-use zhengjiao::store::payments::PaymentRequest;
+use zhengjiao::store::campaign::payments::PaymentRequest;
 use zhengjiao::store::users::Role;
 use zhengjiao::store::{Store, StoreError};
 

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use tempfile::TempDir;
 use zhengjiao::demo::{DemoOptions, build};
 use zhengjiao::domain::{Channel, Insurance, Policies};
-use zhengjiao::store::payments::PaymentRequest;
-use zhengjiao::store::residents::{ListFilter, ListQuery, Scope, SortColumn};
+use zhengjiao::store::campaign::payments::PaymentRequest;
+use zhengjiao::store::registry::residents::{ListFilter, ListQuery, Scope, SortColumn};
 use zhengjiao::store::{Store, StoreError, schema};
 
 fn date(s: &str) -> NaiveDate {
@@ -162,7 +162,7 @@ fn payments_duplicates_reversals_and_counters() {
     let outstanding = store.resident_page(&q, 0, 50).unwrap();
     let row = outstanding
         .iter()
-        .find(|r| r.medical == zhengjiao::store::residents::Standing::Due)
+        .find(|r| r.medical == zhengjiao::store::registry::residents::Standing::Due)
         .expect("someone owes medical");
     let policy = Policies::built_in();
     let before = store
@@ -436,7 +436,7 @@ fn ambiguous_village_names_are_refused_with_candidates() {
 /// in the order asked for.
 #[test]
 fn list_pages_add_up_to_the_list() {
-    use zhengjiao::store::residents::{ListFilter, ResidentRow as Row, Standing};
+    use zhengjiao::store::registry::residents::{ListFilter, ResidentRow as Row, Standing};
     let (_d, path) = demo(2000);
     let store = Store::open_read_only(&path).unwrap();
     let (town, village): (i64, i64) = store

@@ -435,7 +435,7 @@ fn full_id_is_audited_and_refused_read_only() {
 #[test]
 fn another_session_s_payment_shows_within_two_seconds() {
     use zhengjiao::domain::{Channel, Insurance};
-    use zhengjiao::store::payments::PaymentRequest;
+    use zhengjiao::store::campaign::payments::PaymentRequest;
     let d = demo();
     let (w, h) = (80, 24);
     let mut app = open(&d.path, Lang::Zh, false, w, h);

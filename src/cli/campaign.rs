@@ -5,7 +5,7 @@
 use crate::domain::money::{Amount, from_fen};
 use crate::domain::{Insurance, Office};
 use crate::store::Store;
-use crate::store::geo::Village;
+use crate::store::registry::geo::Village;
 use anyhow::Context;
 use chrono::NaiveDate;
 use serde_json::Value;

@@ -3,7 +3,7 @@
 
 use super::campaign::{amount, print_json, today, village, year, yuan};
 use crate::store::Store;
-use crate::store::declaration::Declaration;
+use crate::store::campaign::declaration::Declaration;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};

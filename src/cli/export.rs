@@ -22,7 +22,7 @@ use crate::exchange::Encoding;
 use crate::exchange::export::{Cell, Column, ListWriter, Sheet, Written};
 use crate::store::Store;
 use crate::store::exports::{ExportRecord, Insured, ListKind, ListRow};
-use crate::store::geo::Village;
+use crate::store::registry::geo::Village;
 use anyhow::Context;
 use chrono::{Datelike, Duration, NaiveDate};
 use clap::{Args, ValueEnum};

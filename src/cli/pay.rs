@@ -3,7 +3,7 @@
 use crate::domain::money::{Amount, from_fen};
 use crate::domain::{Channel, Insurance, Office};
 use crate::store::Store;
-use crate::store::payments::PaymentRequest;
+use crate::store::campaign::payments::PaymentRequest;
 use anyhow::Context;
 use chrono::NaiveDate;
 use clap::Args;

@@ -4,7 +4,7 @@
 use super::campaign::{amount, office, print_json, today, yuan};
 use crate::domain::id_number::mask;
 use crate::store::Store;
-use crate::store::proxy::{ProxyLine, SkipReason};
+use crate::store::campaign::proxy::{ProxyLine, SkipReason};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};

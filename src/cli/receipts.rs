@@ -2,7 +2,7 @@
 
 use super::campaign::print_json;
 use crate::store::Store;
-use crate::store::receipts::{LOW_RECEIPTS, ReceiptBook};
+use crate::store::campaign::receipts::{LOW_RECEIPTS, ReceiptBook};
 use clap::{Args, Subcommand};
 use serde_json::json;
 use std::collections::BTreeMap;

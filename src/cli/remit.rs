@@ -3,7 +3,7 @@
 
 use super::campaign::{amount, print_json, today, yuan};
 use crate::store::Store;
-use crate::store::remittance::AgentDay;
+use crate::store::campaign::remittance::AgentDay;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use rust_decimal::Decimal;

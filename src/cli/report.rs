@@ -4,7 +4,7 @@ use crate::domain::PolicyYear;
 use crate::domain::money::Amount;
 use crate::domain::progress::Counts;
 use crate::store::Store;
-use crate::store::progress::{AreaProgress, Progress};
+use crate::store::campaign::progress::{AreaProgress, Progress};
 use anyhow::Context;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};

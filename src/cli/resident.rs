@@ -5,7 +5,7 @@ use super::campaign::{amount, print_json, year, yuan};
 use crate::domain::id_number::mask;
 use crate::domain::{Channel, Group};
 use crate::store::Store;
-use crate::store::residents::Standing;
+use crate::store::registry::residents::Standing;
 use clap::Args;
 use serde_json::json;
 use std::path::Path;

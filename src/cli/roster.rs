@@ -5,7 +5,7 @@
 use super::campaign::{amount, insurance, print_json, today, village, year, yuan};
 use crate::domain::id_number::mask;
 use crate::store::Store;
-use crate::store::review::{Amendment, PUBLICITY_DAYS, RosterReview};
+use crate::store::campaign::review::{Amendment, PUBLICITY_DAYS, RosterReview};
 use chrono::{Days, NaiveDate};
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};

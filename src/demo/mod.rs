@@ -7,9 +7,10 @@ pub mod names;
 
 use crate::domain::money::to_fen;
 use crate::domain::{Group, IdNumber, Person, Policies, PolicyYear, compute, name_keys};
-use crate::store::bulk::{Bulk, BulkPayment, BulkResident};
-use crate::store::roster::{RosterEntry, entries};
-use crate::store::{Result, geo};
+use crate::store::Result;
+use crate::store::campaign::roster::{RosterEntry, entries};
+use crate::store::imports::bulk::{Bulk, BulkPayment, BulkResident};
+use crate::store::registry::geo;
 use chrono::{Datelike, Duration, NaiveDate};
 use rand::distr::weighted::WeightedIndex;
 use rand::prelude::*;

@@ -2,7 +2,7 @@
 //! by resident, and the one write it makes besides payments — the audit row
 //! that revealing a full ID number leaves behind.
 
-use super::residents::Standing;
+use super::registry::residents::Standing;
 use super::{Result, Store, StoreError, audit};
 use rusqlite::{OptionalExtension, params};
 
@@ -110,7 +110,7 @@ impl Store {
 mod tests {
     use super::*;
     use crate::demo::{DemoOptions, build};
-    use crate::store::residents::{ListFilter, ListQuery, Scope, SortColumn};
+    use crate::store::registry::residents::{ListFilter, ListQuery, Scope, SortColumn};
 
     fn demo() -> (tempfile::TempDir, std::path::PathBuf) {
         let dir = tempfile::tempdir().unwrap();

@@ -1,36 +1,29 @@
 //! The station's SQLite store. It owns every line of SQL; callers get typed
 //! functions. Every change to business data runs in one IMMEDIATE
 //! transaction together with its audit row.
+//!
+//! Where things are:
+//! - this file: opening a database, the transactions every write runs in,
+//!   the store's errors;
+//! - [`schema`] (tables and migrations), [`meta`] (settings kept in the
+//!   file), [`audit`] (the audit log and its guard), [`users`] (logins and
+//!   roles), [`check`] (the integrity check and backups);
+//! - [`registry`]: residents, towns and villages, search, one person's dossier;
+//! - [`campaign`]: the year's collection — roster, review, publicity,
+//!   payments, receipts, remittance, declaration, proxy files, progress;
+//! - [`imports`]: lists from other offices, one file per kind, and the bulk
+//!   loader of the demo;
+//! - [`console`] and [`exports`]: what the console and the exported lists read.
 
 pub mod audit;
-pub mod bulk;
+pub mod campaign;
 pub mod check;
 pub mod console;
-pub mod declaration;
-pub mod dossier;
 pub mod exports;
-pub mod geo;
-mod import_deaths;
-mod import_groups;
-mod import_payments;
-mod import_policy;
-mod import_residents;
-mod import_villages;
 pub mod imports;
 pub mod meta;
-pub mod payments;
-pub mod progress;
-pub mod proxy;
-pub mod publicity;
-pub mod receipts;
-pub mod remittance;
-pub mod residents;
-pub mod review;
-pub mod roster;
+pub mod registry;
 pub mod schema;
-pub mod search;
-mod set_aside;
-pub mod special;
 pub mod users;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};

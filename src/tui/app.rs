@@ -37,7 +37,7 @@ use super::widgets::text;
 use super::worker::{Job, Lane, Reply, Slot, Workers};
 use super::{Outcome, Ui, View};
 use crate::domain::money::yuan;
-use crate::store::progress::Progress;
+use crate::store::campaign::progress::Progress;
 use crate::store::{self, Store};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind};
 use ratatui::Frame;

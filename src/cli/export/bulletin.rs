@@ -9,7 +9,7 @@ use super::{Ctx, ExportArgs, date_zh};
 use crate::domain::progress::Counts;
 use crate::domain::{PolicyYear, village_name};
 use crate::exchange::export::{Cell, Column, ListWriter, Sheet};
-use crate::store::progress::{AreaProgress, Progress};
+use crate::store::campaign::progress::{AreaProgress, Progress};
 
 /// (key, label) of each measure of the year: medical, then the pension bands.
 fn measures(policy: &PolicyYear) -> Vec<(String, String)> {

@@ -9,7 +9,7 @@ use crate::domain::id_number::mask;
 use crate::domain::insured_age;
 use crate::domain::money::yuan;
 use crate::store::Store;
-use crate::store::residents::{ListQuery, Standing};
+use crate::store::registry::residents::{ListQuery, Standing};
 use crate::tui::Ctx;
 use crate::tui::strings::{Lang, S, fill};
 use crate::tui::theme::Tone;

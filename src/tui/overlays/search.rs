@@ -3,7 +3,7 @@
 //! search waits on the worker), and Enter goes to the chosen resident.
 
 use crate::domain::id_number::mask;
-use crate::store::search::Hit;
+use crate::store::registry::search::Hit;
 use crate::tui::Ctx;
 use crate::tui::strings::{S, fill};
 use crate::tui::theme::Tone;

@@ -3,7 +3,7 @@
 
 use super::{Fetch, Fetches, Measure, elapsed, measures, rate_cell};
 use crate::domain::progress::projection;
-use crate::store::progress::{AreaProgress, Progress};
+use crate::store::campaign::progress::{AreaProgress, Progress};
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
 use crate::tui::session::Session;

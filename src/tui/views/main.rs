@@ -6,7 +6,7 @@ use super::detail::DetailPane;
 use super::residents::ResidentsPane;
 use super::towns::TownsPane;
 use super::{Fetch, Fetches};
-use crate::store::progress::Progress;
+use crate::store::campaign::progress::Progress;
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
 use crate::tui::layout::{self, Pane};

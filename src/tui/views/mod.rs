@@ -31,8 +31,8 @@ use super::widgets::gauge::{Pace, Rate, pace};
 use super::worker::{Job, Reply, Slot};
 use crate::domain::progress::Counts;
 use crate::domain::{Channel, Group, Insurance, PolicyYear};
-use crate::store::progress::AreaProgress;
-use crate::store::residents::Standing;
+use crate::store::campaign::progress::AreaProgress;
+use crate::store::registry::residents::Standing;
 use chrono::NaiveDate;
 
 /// Store work a view wants, each for the slot whose reply it will accept.

@@ -5,7 +5,7 @@
 use super::residents::ResidentsPane;
 use super::towns::TownsPane;
 use super::{Fetch, Fetches};
-use crate::store::progress::Progress;
+use crate::store::campaign::progress::Progress;
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
 use crate::tui::session::Session;

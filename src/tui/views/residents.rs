@@ -12,7 +12,7 @@ use crate::domain::id_number::mask;
 use crate::domain::insured_age;
 use crate::domain::money::yuan;
 use crate::store::console::RosterDues;
-use crate::store::residents::{
+use crate::store::registry::residents::{
     ListFilter, ListQuery, ResidentRow, SORT_COLUMNS, Scope, SortColumn, Standing,
 };
 use crate::tui::action::Action;

@@ -5,8 +5,8 @@
 
 use super::{Measure, elapsed, measures, rate, rate_cell, worst_pace};
 use crate::domain::village_name;
-use crate::store::progress::{AreaProgress, Progress};
-use crate::store::residents::Scope;
+use crate::store::campaign::progress::{AreaProgress, Progress};
+use crate::store::registry::residents::Scope;
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
 use crate::tui::session::Session;

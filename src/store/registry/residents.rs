@@ -1,8 +1,8 @@
 //! Residents (居民): lookup, the paged list the console shows, and the
 //! `Person` the policy engine needs.
 
-use super::{Result, Store, StoreError};
 use crate::domain::{Group, Person};
+use crate::store::{Result, Store, StoreError};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;

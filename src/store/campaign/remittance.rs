@@ -4,9 +4,9 @@
 //! the next working day is flagged (滞留资金). A balanced agent-day is
 //! closed for good: no payment or reversal may change it afterwards.
 
-use super::{Result, Store, StoreError, audit, now_text};
 use crate::domain::channel::ALL_CHANNELS;
 use crate::domain::money::{from_fen, to_fen};
+use crate::store::{Result, Store, StoreError, audit, now_text};
 use chrono::{Datelike, NaiveDate, Weekday};
 use rusqlite::{Connection, OptionalExtension, ToSql, params};
 use rust_decimal::Decimal;

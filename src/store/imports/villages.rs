@@ -3,11 +3,11 @@
 //! is an update with the old values kept, a town unknown so far is added
 //! when the row names it.
 
-use super::geo::{bundled_towns, upsert_town, upsert_village};
-use super::imports::{self, ImportError, ImportKind, ImportOptions, ImportReport, Journal};
-use super::{Result, Store};
 use crate::domain::village_name;
 use crate::exchange::{Field, Header, Row, Table};
+use crate::store::imports::{self, ImportError, ImportKind, ImportOptions, ImportReport, Journal};
+use crate::store::registry::geo::{bundled_towns, upsert_town, upsert_village};
+use crate::store::{Result, Store};
 use rusqlite::{Connection, OptionalExtension};
 use std::collections::HashMap;
 

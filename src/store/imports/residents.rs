@@ -13,12 +13,12 @@
 mod new_rosters;
 mod writer;
 
-use super::imports::{
-    self, ImportError, ImportKind, ImportOptions, ImportReport, OnRows, missing, same_name,
-};
-use super::{Result, Store, StoreError};
 use crate::domain::{IdNumber, Sex, name_keys, village_name};
 use crate::exchange::{Field, Header, Row, Table, parse_date_cell};
+use crate::store::imports::{
+    self, ImportError, ImportKind, ImportOptions, ImportReport, OnRows, missing, same_name,
+};
+use crate::store::{Result, Store, StoreError};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::sync::mpsc::{SyncSender, sync_channel};

@@ -2,8 +2,8 @@
 //! agents, once their days are remitted and closed, are grouped into a
 //! declaration batch: draft → submitted → confirmed (deposited).
 
-use super::remittance::agent_channels_sql;
-use super::{Result, Store, StoreError, audit};
+use crate::store::campaign::remittance::agent_channels_sql;
+use crate::store::{Result, Store, StoreError, audit};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;

@@ -1,13 +1,13 @@
 //! Towns (镇街), villages (村居), their agents (代办员) and the district plan.
 
-use super::{Result, Store, StoreError};
 use crate::domain::village_name;
+use crate::store::{Result, Store, StoreError};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
-pub const TOWNS_CSV: &str = include_str!("../../sample-db/shanting-towns.csv");
-pub const VILLAGES_CSV: &str = include_str!("../../sample-db/shanting-villages.csv");
-pub const PLAN_2025_CSV: &str = include_str!("../../sample-db/plan-2025.csv");
+pub const TOWNS_CSV: &str = include_str!("../../../sample-db/shanting-towns.csv");
+pub const VILLAGES_CSV: &str = include_str!("../../../sample-db/shanting-villages.csv");
+pub const PLAN_2025_CSV: &str = include_str!("../../../sample-db/plan-2025.csv");
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Town {

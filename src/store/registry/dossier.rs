@@ -2,11 +2,11 @@
 //! on the roster, every payment, refund and reversal across years, and the
 //! roster amendments that concern them.
 
-use super::payments::PaymentRecord;
-use super::residents::{Membership, Resident, Standing};
-use super::review::Amendment;
-use super::{Result, Store, StoreError};
 use crate::domain::{IdNumber, Insurance};
+use crate::store::campaign::payments::PaymentRecord;
+use crate::store::campaign::review::Amendment;
+use crate::store::registry::residents::{Membership, Resident, Standing};
+use crate::store::{Result, Store, StoreError};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 

@@ -1,11 +1,11 @@
 //! The year's roster (征收清册) per insurance: who is due and who is exempt,
 //! derived from the registry by the policy engine.
 
-use super::residents::person;
-use super::{Result, Store, audit, now_text};
 use crate::domain::dues::{Basis, Dues};
 use crate::domain::money::to_fen;
 use crate::domain::{Policies, PolicyYear, compute};
+use crate::store::registry::residents::person;
+use crate::store::{Result, Store, audit, now_text};
 use rusqlite::{Transaction, params};
 
 /// A roster row for one insurance, or None when the person is not covered.

@@ -5,14 +5,14 @@
 //! engine says the person pays; the same payment imported again is
 //! unchanged, a different payment for the same year and insurance is refused.
 
-use super::imports::{
-    self, ImportError, ImportKind, ImportOptions, ImportReport, Journal, OnRows, missing,
-};
-use super::payments::{PaymentRequest, record_unaudited};
-use super::{Result, Store, StoreError};
 use crate::domain::money::{from_fen, to_fen};
 use crate::domain::{Channel, IdNumber, Insurance, Policies, PolicyYear};
 use crate::exchange::{Field, Header, Row, Table};
+use crate::store::campaign::payments::{PaymentRequest, record_unaudited};
+use crate::store::imports::{
+    self, ImportError, ImportKind, ImportOptions, ImportReport, Journal, OnRows, missing,
+};
+use crate::store::{Result, Store, StoreError};
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, params};
 use rust_decimal::Decimal;

@@ -3,8 +3,8 @@
 //! (or the number the clerk types, if it is free and in those books); a
 //! spoilt receipt is voided (作废) with a reason.
 
-use super::remittance::agent;
-use super::{Result, Store, StoreError, audit, now_text};
+use crate::store::campaign::remittance::agent;
+use crate::store::{Result, Store, StoreError, audit, now_text};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 

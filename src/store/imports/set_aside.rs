@@ -5,7 +5,7 @@
 //! transaction, so other connections never see the schema without them and
 //! a crash or a rollback puts everything back as it was.
 
-use super::Result;
+use crate::store::Result;
 use rusqlite::{Connection, OptionalExtension};
 
 /// Schema objects dropped for now, with the SQL that recreates them.

@@ -9,14 +9,23 @@
 //! `import_rows` (runs of lines with the same verdict and no note as one row)
 //! and ONE audit entry. A dry run does all of it and rolls back.
 //!
-//! The kinds live in `import_*.rs`: [`villages`](super::import_villages),
-//! [`residents`](super::import_residents), [`payments`](super::import_payments),
-//! [`deaths`](super::import_deaths), [`groups`](super::import_groups) and
-//! [`policy`](super::import_policy).
+//! The kinds live in one file each: [`villages`](crate::store::imports::villages),
+//! [`residents`](crate::store::imports::residents), [`payments`](crate::store::imports::payments),
+//! [`deaths`](crate::store::imports::deaths), [`groups`](crate::store::imports::groups) and
+//! [`policy`](crate::store::imports::policy).
 
-use super::{Result, Store, StoreError, audit, now_text};
+pub mod bulk;
+mod deaths;
+mod groups;
+mod payments;
+mod policy;
+mod residents;
+mod set_aside;
+mod villages;
+
 use crate::domain::{Group, IdNumber, Insurance, PolicyYear};
 use crate::exchange::{Field, Header, ReadError, Row, Table};
+use crate::store::{Result, Store, StoreError, audit, now_text};
 use chrono::NaiveDate;
 use rusqlite::{Connection, Statement, Transaction, params};
 use serde::Serialize;
@@ -642,16 +651,20 @@ impl Store {
         let unknown: Vec<String> = header.unknown().into_iter().map(String::from).collect();
         match kind {
             ImportKind::Villages => {
-                super::import_villages::import(self, table, header, opts, unknown)
+                crate::store::imports::villages::import(self, table, header, opts, unknown)
             }
-            ImportKind::Residents => {
-                super::import_residents::import(self, table, header, opts, unknown, progress)
+            ImportKind::Residents => crate::store::imports::residents::import(
+                self, table, header, opts, unknown, progress,
+            ),
+            ImportKind::Payments => crate::store::imports::payments::import(
+                self, table, header, opts, unknown, progress,
+            ),
+            ImportKind::Deaths => {
+                crate::store::imports::deaths::import(self, table, header, opts, unknown)
             }
-            ImportKind::Payments => {
-                super::import_payments::import(self, table, header, opts, unknown, progress)
+            ImportKind::Groups => {
+                crate::store::imports::groups::import(self, table, header, opts, unknown)
             }
-            ImportKind::Deaths => super::import_deaths::import(self, table, header, opts, unknown),
-            ImportKind::Groups => super::import_groups::import(self, table, header, opts, unknown),
             ImportKind::Policy => Err(ImportError::Unusable(
                 "政策文件请用 import policy 导入 / import policy files with `import policy`".into(),
             )),

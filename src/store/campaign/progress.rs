@@ -1,10 +1,10 @@
 //! The progress report: per village, town and district, from the counters
 //! that triggers keep (a few hundred rows whatever the district's size).
 
-use super::{Result, Store};
 use crate::domain::PolicyYear;
 use crate::domain::policy::WindowDays;
 use crate::domain::progress::{Counts, apportion};
+use crate::store::{Result, Store};
 use chrono::NaiveDate;
 use rusqlite::params;
 use std::collections::{BTreeMap, HashMap};

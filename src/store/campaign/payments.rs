@@ -1,11 +1,12 @@
 //! Payments: recording (one code path for the console, `pay` and imports),
 //! reversals (冲正) and refunds (退费) as new rows, and the history query.
 
-use super::residents::person;
-use super::special::{Special, check_special};
-use super::{Result, Store, StoreError, audit, now_text, receipts, remittance};
 use crate::domain::money::{from_fen, to_fen};
 use crate::domain::{Channel, IdNumber, Insurance, Office, Policies, compute, compute_on};
+use crate::store::campaign::special::{Special, check_special};
+use crate::store::campaign::{receipts, remittance};
+use crate::store::registry::residents::person;
+use crate::store::{Result, Store, StoreError, audit, now_text};
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, params};
 use rust_decimal::Decimal;
@@ -519,7 +520,7 @@ impl Store {
 
     /// Reversals (冲正) are for admins.
     pub fn reverse_payment(&mut self, payment_id: i64, reason: &str, on: NaiveDate) -> Result<i64> {
-        self.write_as(super::users::Role::Admin, |tx, user| {
+        self.write_as(crate::store::users::Role::Admin, |tx, user| {
             undo_in(tx, user, payment_id, "reversal", reason, on)
         })
     }

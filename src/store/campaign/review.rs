@@ -2,10 +2,10 @@
 //! publicized (at least 3 days) → final. Additions and removals are roster
 //! amendments with a reason; the roster triggers keep the progress counters.
 
-use super::residents::person;
-use super::roster::entries;
-use super::{Result, Store, StoreError, audit, now_text};
 use crate::domain::{IdNumber, Insurance, Policies, PolicyYear, compute};
+use crate::store::campaign::roster::entries;
+use crate::store::registry::residents::person;
+use crate::store::{Result, Store, StoreError, audit, now_text};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;

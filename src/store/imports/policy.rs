@@ -3,10 +3,10 @@
 //! [`Store::policies`] serves it. A year already known (built in or imported)
 //! with different rules is an update; the old file is kept in the verdict.
 
-use super::imports::{self, ImportError, ImportKind, ImportOptions, ImportReport};
-use super::{Store, now_text};
 use crate::domain::PolicyYear;
 use crate::domain::policy::BUILT_IN;
+use crate::store::imports::{self, ImportError, ImportKind, ImportOptions, ImportReport};
+use crate::store::{Store, now_text};
 use rusqlite::{OptionalExtension, params};
 
 impl Store {

@@ -1,8 +1,9 @@
 //! Bulk loading for a freshly built database (the demo, benchmarks): one
 //! transaction, prepared statements, counters and search keys built at the end.
 
-use super::set_aside::SetAside;
-use super::{Result, StoreError, audit, geo, meta, schema};
+use crate::store::imports::set_aside::SetAside;
+use crate::store::registry::geo;
+use crate::store::{Result, StoreError, audit, meta, schema};
 use chrono::NaiveDate;
 use rusqlite::{Connection, Statement, params};
 use std::collections::BTreeMap;
@@ -300,7 +301,7 @@ impl Statements<'_> {
     pub fn roster(
         &mut self,
         year: i32,
-        e: &crate::store::roster::RosterEntry,
+        e: &crate::store::campaign::roster::RosterEntry,
         resident_id: i64,
         village_id: i64,
         paid: Option<NaiveDate>,

@@ -4,13 +4,13 @@
 //! follows, and payments dated after the death are listed for refund (退费);
 //! nothing is refunded automatically.
 
-use super::imports::{
-    self, ImportError, ImportKind, ImportOptions, ImportReport, Journal, Known, Refund,
-};
-use super::roster::refresh_resident;
-use super::{Result, Store};
 use crate::domain::{IdNumber, PolicyYear};
 use crate::exchange::{Field, Header, Row, Table, parse_date_cell};
+use crate::store::campaign::roster::refresh_resident;
+use crate::store::imports::{
+    self, ImportError, ImportKind, ImportOptions, ImportReport, Journal, Known, Refund,
+};
+use crate::store::{Result, Store};
 use chrono::NaiveDate;
 use rusqlite::{Transaction, params};
 use std::collections::HashMap;

@@ -7,7 +7,7 @@
 
 use crate::domain::{Person, PolicyYear, compute};
 use crate::store::Result;
-use crate::store::roster::{RosterEntry, entries};
+use crate::store::campaign::roster::{RosterEntry, entries};
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 use std::collections::HashMap;

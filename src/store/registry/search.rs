@@ -1,8 +1,8 @@
 //! Search: every form a clerk types (name, pinyin initials, full pinyin, ID
 //! number, its first digits or its last 4–6) is a prefix lookup on an index.
 
-use super::{Result, Store};
 use crate::domain::name_keys::{self, Query, classify};
+use crate::store::{Result, Store};
 use rusqlite::{Connection, params};
 use serde::Serialize;
 

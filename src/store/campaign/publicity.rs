@@ -1,8 +1,8 @@
 //! The payment publicity (缴费公示) per village after the window: its
 //! dates (at least 3 days) and the list of who paid, IDs masked when shown.
 
-use super::review::{policy_year, publicity_days, village_exists};
-use super::{Result, Store, StoreError, audit, now_text};
+use crate::store::campaign::review::{policy_year, publicity_days, village_exists};
+use crate::store::{Result, Store, StoreError, audit, now_text};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;

@@ -3,9 +3,9 @@
 //! for a past year at that year's own rates, and the newborn's medical
 //! payment (新生儿缴费), never late.
 
-use super::payments::PaymentRequest;
-use super::{Result, StoreError};
 use crate::domain::{Insurance, PolicyYear};
+use crate::store::campaign::payments::PaymentRequest;
+use crate::store::{Result, StoreError};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 

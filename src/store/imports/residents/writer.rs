@@ -14,9 +14,9 @@ use super::new_rosters::NewRosters;
 use super::{Change, Judged, KEY_END, NewResident};
 use crate::domain::PolicyYear;
 use crate::store::Result;
+use crate::store::campaign::roster::refresh_resident;
+use crate::store::imports::set_aside::{Kind, SetAside};
 use crate::store::imports::{Journal, ManyInsert};
-use crate::store::roster::refresh_resident;
-use crate::store::set_aside::{Kind, SetAside};
 use rusqlite::{Statement, ToSql, Transaction, params};
 
 /// Prepared statements of the writing side.

@@ -4,12 +4,12 @@
 //! refreshed so that proxy payment (代缴) and exemptions follow. Without
 //! `--group`, each row's 人员类别 (or 残疾等级) column names its group.
 
-use super::imports::{self, ImportError, ImportKind, ImportOptions, ImportReport, Journal};
-use super::roster::refresh_resident;
-use super::{Result, Store};
 use crate::domain::group::disability_grade;
 use crate::domain::{Group, Office, PolicyYear};
 use crate::exchange::{Field, Header, Row, Table};
+use crate::store::campaign::roster::refresh_resident;
+use crate::store::imports::{self, ImportError, ImportKind, ImportOptions, ImportReport, Journal};
+use crate::store::{Result, Store};
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, params};
 use std::collections::HashMap;

@@ -3,10 +3,10 @@
 //! for. A batch is recorded in one transaction with one audit entry; those
 //! already paid, deceased or whose hukou is cancelled are skipped and listed.
 
-use super::payments::{PaymentRequest, record_unaudited};
-use super::review::policy_year;
-use super::{Result, Store, StoreError, audit, now_text};
 use crate::domain::{Channel, Insurance, Office, Policies};
+use crate::store::campaign::payments::{PaymentRequest, record_unaudited};
+use crate::store::campaign::review::policy_year;
+use crate::store::{Result, Store, StoreError, audit, now_text};
 use chrono::NaiveDate;
 use rusqlite::{Connection, Transaction, params};
 use serde::Serialize;
