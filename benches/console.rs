@@ -115,7 +115,8 @@ impl Write for Counter {
     }
 }
 
-/// 200 keys: town moves, drills, village moves, row moves, pages, filters, sorts.
+/// 200 keys: town moves, a whole town's list (ends, sorts, filters), the
+/// dashboard, drills, village moves, row moves, pages, filters, sorts.
 fn script() -> Vec<(&'static str, KeyCode)> {
     use KeyCode::*;
     let mut s = Vec::new();
@@ -128,11 +129,26 @@ fn script() -> Vec<(&'static str, KeyCode)> {
     add("drill in/out", Esc, 1);
     add("town move", Char('j'), 5);
     add("town move", Char('k'), 4);
+    // a whole town's list (the towns pane's selection): ends, every sort
+    // column and every filter, round and back
+    add("drill in/out", Tab, 1);
+    for _ in 0..2 {
+        add("town list End / Home", End, 1);
+        add("town list End / Home", Home, 1);
+    }
+    add("town list sort", Char('s'), 6);
+    add("town list filter", Char('f'), 5);
+    add("town list End / Home", End, 1);
+    add("town list sort", Char('s'), 6);
+    add("town list End / Home", Home, 1);
+    add("drill in/out", BackTab, 1);
+    add("dashboard", Char('2'), 1);
+    add("dashboard", Char('1'), 1);
     add("drill in/out", Enter, 1); // the town's villages
     add("village move", Char('j'), 20);
     add("village move", Char('k'), 5);
     add("drill in/out", Enter, 1); // the village's residents
-    add("row move", Char('j'), 50);
+    add("row move", Char('j'), 30);
     add("row move", Char('k'), 10);
     add("page", PageDown, 10);
     add("page", PageUp, 5);

@@ -9,7 +9,7 @@ use std::process::Command;
 use tempfile::TempDir;
 use zhengjiao::demo::{DemoOptions, build};
 use zhengjiao::domain::{Channel, Insurance};
-use zhengjiao::store::payments::PaymentRequest;
+use zhengjiao::store::campaign::payments::PaymentRequest;
 use zhengjiao::store::{Store, schema};
 
 fn unpaid(store: &Store, n: usize) -> Vec<String> {

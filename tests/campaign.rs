@@ -11,10 +11,12 @@ use tempfile::TempDir;
 use zhengjiao::demo::{DemoOptions, build};
 use zhengjiao::domain::progress::Counts;
 use zhengjiao::domain::{Channel, Insurance, Office, Policies, PolicyYear};
+use zhengjiao::exchange::{self, Mapping, ReadOptions};
 use zhengjiao::store::campaign::declaration::DeclarationState;
 use zhengjiao::store::campaign::payments::PaymentRequest;
 use zhengjiao::store::campaign::proxy::SkipReason;
 use zhengjiao::store::campaign::review::ReviewState;
+use zhengjiao::store::imports::{ImportKind, ImportOptions, ImportReport};
 use zhengjiao::store::registry::residents::Standing;
 use zhengjiao::store::{Store, StoreError};
 
@@ -75,6 +77,23 @@ fn refused<T: std::fmt::Debug>(r: Result<T, StoreError>, zh: &str) -> String {
         }
         other => panic!("expected a refusal containing '{zh}', got {other:?}"),
     }
+}
+
+/// `import deaths` of a police list (UTF-8 CSV) written here.
+fn import_deaths(store: &mut Store, dir: &std::path::Path, rows: &[(&str, &str)]) -> ImportReport {
+    let mut text = String::from("公民身份号码,死亡日期\n");
+    for (id, died) in rows {
+        text.push_str(&format!("{id},{died}\n"));
+    }
+    let path = dir.join(format!("deaths-{}.csv", store.audit_count().unwrap()));
+    std::fs::write(&path, text).unwrap();
+    let mut table = exchange::open(&path, &ReadOptions::default()).unwrap();
+    let header = table.header(&Mapping::new()).unwrap();
+    let mut opts = ImportOptions::new(path.display().to_string());
+    opts.today = date("2025-06-30");
+    store
+        .import_table(ImportKind::Deaths, table, &header, &opts, &|_| {})
+        .unwrap()
 }
 
 fn audit_count(store: &Store) -> i64 {
@@ -152,7 +171,7 @@ fn due_ids(store: &Store, village_id: i64, measure: &str, n: usize) -> Vec<Strin
 
 #[test]
 fn a_whole_campaign_for_one_village() {
-    let (_dir, path) = demo(3000);
+    let (dir, path) = demo(3000);
     let mut store = Store::open(&path).unwrap().with_user("clerk1");
     assert_ok(&store);
     let (vid, vcode, agents) = busiest_village(&store);
@@ -166,39 +185,33 @@ fn a_whole_campaign_for_one_village() {
         .first()
         .map_or((0, 0), |p| (p.unremitted_payments, p.unremitted_fen));
 
-    // 1. Roster review: listed → reviewed → publicized (3 days) → final.
+    // 1. Roster review. The 2025 plan has no roster publicity before
+    // collection (the roster is only 缴费参照依据): reviewed → final.
     assert_eq!(
         store.roster_review(2025, vid).unwrap().state,
         ReviewState::Listed
     );
     refused(
-        store.publicize_roster(2025, vid, date("2024-09-12"), date("2024-09-14")),
+        store.finalize_roster(2025, vid, date("2024-09-12")),
         "已下发",
     );
     let r = store.review_roster(2025, vid, date("2024-09-10")).unwrap();
     assert_eq!(r.state, ReviewState::Reviewed);
     assert_eq!(r.reviewed_by.as_deref(), Some("clerk1"));
     refused(
-        store.publicize_roster(2025, vid, date("2024-09-12"), date("2024-09-13")),
-        "不足3天",
+        store.finalize_roster(2025, vid, date("2024-09-09")),
+        "早于初审",
     );
     assert_eq!(
         store.roster_review(2025, vid).unwrap().state,
         ReviewState::Reviewed,
         "a refusal writes nothing"
     );
-    store
-        .publicize_roster(2025, vid, date("2024-09-12"), date("2024-09-14"))
-        .unwrap();
-    refused(
-        store.finalize_roster(2025, vid, date("2024-09-14")),
-        "还不能定稿",
-    );
     let r = store
         .finalize_roster(2025, vid, date("2024-09-15"))
         .unwrap();
     assert_eq!(r.state, ReviewState::Final);
-    assert_eq!(r.publicity_to, Some(date("2024-09-14")));
+    assert_eq!(r.publicity_to, None);
     assert_ok(&store);
 
     // Amendments: a removal and an addition, each with a reason; the
@@ -399,15 +412,20 @@ fn a_whole_campaign_for_one_village() {
     // 5. A death reported after the payment: the check flags it until the
     // payment is refunded; then the person leaves the roster.
     let (dead_id, bank_payment) = (&ids[6], recorded[6].payment_id);
-    // Stands in for the police list import: a plain connection, outside the
-    // store's audited write path.
-    rusqlite::Connection::open(&path)
-        .unwrap()
-        .execute(
-            "UPDATE residents SET deceased_on = '2024-10-18' WHERE id_number = ?1",
-            [dead_id],
-        )
-        .unwrap();
+    let before = counts(&store, vid, "medical");
+    let deaths = import_deaths(&mut store, dir.path(), &[(dead_id, "2024-10-18")]);
+    assert_eq!(deaths.accepted, 1, "{deaths:#?}");
+    assert!(
+        deaths
+            .refunds
+            .unwrap()
+            .iter()
+            .any(|f| f.payment_id == bank_payment)
+    );
+    // Paid only after the death: off the roster at once (the payment is to
+    // be refunded and does not count).
+    let after = counts(&store, vid, "medical");
+    assert_eq!((after.due, after.paid), (before.due - 1, before.paid - 1));
     let report = store.check().unwrap();
     assert!(
         !report.ok
@@ -416,26 +434,25 @@ fn a_whole_campaign_for_one_village() {
                 .iter()
                 .any(|f| f.check == "paid-after-death")
     );
-    let before = counts(&store, vid, "medical");
     let refund = store
         .refund_payment(bank_payment, "死亡后缴费，退费", date("2024-10-25"))
         .unwrap();
-    assert_eq!(counts(&store, vid, "medical").paid, before.paid - 1);
+    assert_eq!(counts(&store, vid, "medical"), after);
     assert_ok(&store);
     refused(
         store.refund_payment(bank_payment, "again", date("2024-10-25")),
         "已经冲正或退费",
     );
-    store
-        .roster_remove(
+    refused(
+        store.roster_remove(
             2025,
             Insurance::Medical,
             dead_id,
             "死亡（公安销户名单）",
             date("2024-10-25"),
-        )
-        .unwrap();
-    assert_eq!(counts(&store, vid, "medical").due, before.due - 1);
+        ),
+        "不在2025年度",
+    );
     assert_ok(&store);
     let (_, rec) = store.payment(refund).unwrap();
     assert_eq!(rec.kind, "refund");
@@ -458,8 +475,10 @@ fn a_whole_campaign_for_one_village() {
     assert_eq!(counts(&store, vid, "medical").paid, before.paid - 1);
     assert_ok(&store);
 
-    // 7. The agent's day: expected = agent-pos + cash + pension cash − reversal.
-    let expected = recorded[0].person_fen + recorded[1].person_fen + pension.person_fen;
+    // 7. The agent's day: the cash to hand in is cash + pension cash; the
+    // POS payment (the reversed one no longer counts) is shown apart.
+    let expected = recorded[1].person_fen + pension.person_fen;
+    let pos = recorded[0].person_fen;
     let day = date("2024-10-14");
     let d = store
         .remittance_day(day, date("2024-10-20"))
@@ -469,6 +488,7 @@ fn a_whole_campaign_for_one_village() {
         .unwrap();
     assert_eq!((d.payments, d.reversals), (4, 1));
     assert_eq!(d.expected_fen, expected);
+    assert_eq!((d.pos_payments, d.pos_fen), (1, pos));
     assert_eq!(d.cash_fen, 0);
     assert!(
         d.held,
@@ -565,7 +585,7 @@ fn a_whole_campaign_for_one_village() {
     assert_eq!(pending.len(), 1);
     assert_eq!(
         (pending[0].ready_payments, pending[0].ready_fen),
-        (3, expected)
+        (3, expected + pos)
     );
     assert_eq!(
         (pending[0].unremitted_payments, pending[0].unremitted_fen),
@@ -573,7 +593,7 @@ fn a_whole_campaign_for_one_village() {
     );
     let dec = store.declare_create(2025, vid, date("2024-10-21")).unwrap();
     assert_eq!(dec.state, DeclarationState::Draft);
-    assert_eq!((dec.payments, dec.person_fen), (3, expected));
+    assert_eq!((dec.payments, dec.person_fen), (3, expected + pos));
     refused(
         store.declare_create(2025, vid, date("2024-10-21")),
         "没有已解缴结账",
@@ -588,10 +608,18 @@ fn a_whole_campaign_for_one_village() {
     assert_eq!(pending[0].ready_payments, 0);
     assert_ok(&store);
 
-    // 9. The payment publicity after the window.
+    // 9. The payment publicity after the window, by 01-31 (公示阶段).
     refused(
         store.record_payment_publicity(2025, vid, date("2024-12-30"), date("2025-01-02")),
-        "之后开始",
+        "不在其中",
+    );
+    refused(
+        store.record_payment_publicity(2025, vid, date("2025-01-30"), date("2025-02-03")),
+        "不在其中",
+    );
+    refused(
+        store.record_payment_publicity(2025, vid, date("2025-01-02"), date("2025-01-03")),
+        "不少于3天",
     );
     let paid_here: i64 = store
         .conn()
@@ -629,7 +657,11 @@ fn a_whole_campaign_for_one_village() {
         .find(|l| l.insurance == Insurance::Medical)
         .unwrap();
     assert_eq!(med.standing, Standing::NotCovered);
-    assert_eq!(file.amendments.len(), 1);
+    assert_eq!(
+        file.amendments.len(),
+        0,
+        "left the roster by the death rule"
+    );
     let payer = store.resident_by_key(&ids[0]).unwrap();
     let file = store.dossier(payer.id, 2025).unwrap();
     assert_eq!(file.dues[0].standing, Standing::Paid);
@@ -843,6 +875,9 @@ fn held_funds_count_working_days_only() {
     let mut store = Store::open(&path).unwrap();
     let (vid, _, agents) = busiest_village(&store);
     let agent = &agents[0];
+    store
+        .add_receipt_book(agent, "00070001", "00070010")
+        .unwrap();
     let ids = due_ids(&store, vid, "medical", 2);
     // Friday's cash is due on Monday.
     let friday = date("2024-10-18");
@@ -850,7 +885,7 @@ fn held_funds_count_working_days_only() {
         .record_payment(&pay(
             &ids[0],
             Insurance::Medical,
-            Channel::AgentPos,
+            Channel::Cash,
             Some(agent),
             "2024-10-18",
         ))
@@ -898,5 +933,156 @@ fn held_funds_count_working_days_only() {
             .any(|d| d.day == friday),
         "a closed day is no longer open"
     );
+    assert_ok(&store);
+}
+
+/// Issue 13, point 1: a death list arrives weeks late. Cash an agent took
+/// before the death stands, counts as paid and balances the agent's day; a
+/// payment on or after the death is refused; a death before the insured
+/// year lists the payment for refund; the unpaid dead leave the roster, in
+/// the demo as after `import deaths`.
+#[test]
+fn a_payment_before_a_late_death_list_stands() {
+    let (dir, path) = demo(1500);
+    let mut store = Store::open(&path).unwrap().with_user("clerk1");
+    let (vid, _, agents) = busiest_village(&store);
+    let agent = agents[0].clone();
+    store
+        .add_receipt_book(&agent, "00031001", "00031010")
+        .unwrap();
+    let ids = due_ids(&store, vid, "medical", 3);
+    let (a, b, c) = (&ids[0], &ids[1], &ids[2]);
+    let start = counts(&store, vid, "medical");
+
+    // The police list: A died in March of the insured year, B before it
+    // began, C (never paid) in November.
+    let r = import_deaths(
+        &mut store,
+        dir.path(),
+        &[(a, "2025-03-10"), (b, "2024-11-01"), (c, "2024-11-05")],
+    );
+    assert_eq!(r.accepted, 3, "{r:#?}");
+    assert!(r.refunds.unwrap().is_empty(), "nobody had paid yet");
+    // The unpaid dead leave the roster's denominator.
+    assert_eq!(counts(&store, vid, "medical").due, start.due - 3);
+    assert_ok(&store);
+
+    // The agent's cash taken from A in October is recorded after the list.
+    let paid_a = store
+        .record_payment(&pay(
+            a,
+            Insurance::Medical,
+            Channel::Cash,
+            Some(&agent),
+            "2024-10-14",
+        ))
+        .unwrap();
+    assert!(paid_a.warnings.is_empty(), "{:?}", paid_a.warnings);
+    let now = counts(&store, vid, "medical");
+    assert_eq!((now.due, now.paid), (start.due - 2, start.paid + 1));
+    assert_ok(&store);
+    // On the day of death or after: refused.
+    refused(
+        store.record_payment(&pay(
+            a,
+            Insurance::Pension,
+            Channel::Wechat,
+            None,
+            "2025-03-10",
+        )),
+        "死亡",
+    );
+    refused(
+        store.record_payment(&pay(
+            c,
+            Insurance::Medical,
+            Channel::Bank,
+            None,
+            "2024-11-05",
+        )),
+        "死亡",
+    );
+    // B paid before dying, but died before the insured year began: recorded
+    // (the cash was taken), counted, and to be refunded.
+    let paid_b = store
+        .record_payment(&pay(
+            b,
+            Insurance::Medical,
+            Channel::Cash,
+            Some(&agent),
+            "2024-10-14",
+        ))
+        .unwrap();
+    assert!(
+        paid_b.warnings.iter().any(|w| w.contains("应退费")),
+        "{:?}",
+        paid_b.warnings
+    );
+    let again = import_deaths(&mut store, dir.path(), &[(b, "2024-11-01")]);
+    let refunds = again.refunds.unwrap();
+    assert_eq!(
+        refunds.iter().map(|f| f.payment_id).collect::<Vec<_>>(),
+        [paid_b.payment_id]
+    );
+    assert_ok(&store);
+
+    // The agent's day balances: both cash payments are in it.
+    let day = date("2024-10-14");
+    let d = store
+        .remittance_day(day, day)
+        .unwrap()
+        .into_iter()
+        .find(|d| d.agent_code == agent)
+        .unwrap();
+    assert_eq!(d.expected_fen, paid_a.person_fen + paid_b.person_fen);
+    store
+        .record_remittance(&agent, day, Decimal::new(d.expected_fen, 2), "D-1014", day)
+        .unwrap();
+    store.close_remittance(&agent, day, day).unwrap();
+    assert_ok(&store);
+
+    // B's refund: unpaid and dead, B leaves the roster; A stays as paid.
+    let before = counts(&store, vid, "medical");
+    store
+        .refund_payment(
+            paid_b.payment_id,
+            "参保年度开始前死亡，退费",
+            date("2024-11-20"),
+        )
+        .unwrap();
+    let after = counts(&store, vid, "medical");
+    assert_eq!((after.due, after.paid), (before.due - 1, before.paid - 1));
+    assert_ok(&store);
+}
+
+/// The demo's dead follow the same rule as `import deaths`: on the roster
+/// only when they paid before the death.
+#[test]
+fn the_demo_counts_the_dead_as_an_import_would() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("late.db");
+    let opts = DemoOptions {
+        residents: 4000,
+        seed: 9,
+        as_of: date("2024-11-15"),
+        ..DemoOptions::default()
+    };
+    build(&path, &opts, "tester").unwrap();
+    let store = Store::open(&path).unwrap();
+    let q = |sql: &str| -> i64 { store.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert!(q("SELECT count(*) FROM residents WHERE deceased_on IS NOT NULL") > 0);
+    let dead_on_roster = q(
+        "SELECT count(*) FROM roster ro JOIN residents r ON r.id = ro.resident_id
+                             WHERE r.deceased_on IS NOT NULL",
+    );
+    let dead_paid_before = q(
+        "SELECT count(*) FROM roster ro JOIN residents r ON r.id = ro.resident_id
+                               JOIN paid x ON x.year = ro.year AND x.insurance = ro.insurance
+                                AND x.resident_id = ro.resident_id
+                               JOIN payments p ON p.id = x.payment_id
+                              WHERE r.deceased_on IS NOT NULL AND p.paid_on < r.deceased_on",
+    );
+    assert!(dead_on_roster > 0, "some died after paying");
+    assert_eq!(dead_on_roster, dead_paid_before);
     assert_ok(&store);
 }

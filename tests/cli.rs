@@ -114,6 +114,60 @@ fn find_json_keys() {
     );
 }
 
+/// People of one name are told apart: each hit carries its birth year and
+/// how many bear the name, text and JSON; the text says how many were
+/// found; a whole ID number whose check digit is wrong says so.
+#[test]
+fn find_tells_namesakes_apart_and_names_a_wrong_check_digit() {
+    let db = shared_demo();
+    let store = zhengjiao::store::Store::open_read_only(db).unwrap();
+    let (name, n, id): (String, i64, String) = store
+        .conn()
+        .query_row(
+            "SELECT name, count(*), min(id_number) FROM residents GROUP BY name ORDER BY count(*) DESC, name LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert!(n > 1, "the demo has namesakes");
+    let v = json(&run(db, &["find", &name, "--json", "--limit", "100"]));
+    let exact: Vec<&Value> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["name"] == name.as_str())
+        .collect();
+    assert_eq!(exact.len() as i64, n);
+    for h in &exact {
+        assert_eq!(h["same_name"], n);
+        assert_eq!(
+            h["birth_year"].as_str().unwrap(),
+            &h["birth_date"].as_str().unwrap()[..4]
+        );
+    }
+    let out = run(db, &["find", &name, "--limit", "100"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&format!("同名{n}人")), "{text}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("人 /") && err.contains("found"), "{err}");
+
+    // one digit changed: the check digit no longer fits
+    let mut wrong: Vec<char> = id.chars().collect();
+    wrong[16] = if wrong[16] == '1' { '2' } else { '1' };
+    let wrong: String = wrong.into_iter().collect();
+    let out = run(db, &["find", &wrong]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("身份证号校验位不对") && err.contains("check digit wrong"),
+        "{err}"
+    );
+    assert!(!err.contains("没有找到"), "{err}");
+    // a right number that nobody has is still "nothing found"
+    let out = run(db, &["find", "11010519491231002X"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("没有找到"));
+}
+
 #[test]
 fn check_and_backup() {
     let out = run(shared_demo(), &["check"]);
@@ -304,4 +358,100 @@ fn command_line_mistakes_in_chinese() {
     }
     let help = bin().arg("--help").output().unwrap();
     assert!(help.status.success() && help.stderr.is_empty());
+}
+
+/// Display width, as a terminal counts it (a Han character takes two).
+fn cols(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// `paid / due` in per mille, half up, short of complete never 1000: the
+/// rounding every shown rate uses (issue 13.8), worked out here independently.
+fn half_up_permille(paid: i64, due: i64) -> String {
+    let mut p = (2000 * paid + due) / (2 * due);
+    if paid < due {
+        p = p.min(999);
+    }
+    format!("{}.{}%", p / 10, p % 10)
+}
+
+#[test]
+fn report_progress_text_rounds_half_up_pads_by_width_and_names_its_day_counts() {
+    let db = shared_demo();
+    let v = json(&run(
+        db,
+        &["report", "progress", "--json", "--as-of", "2024-11-23"],
+    ));
+    let out = run(db, &["report", "progress", "--as-of", "2024-11-23"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // which day count is which: the window's and the phase's, labelled
+    assert!(
+        lines[0].contains("征缴期（09-01至12-31）第 84/122 天"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[0].contains("集中缴费阶段第 44/82 天"), "{}", lines[0]);
+    // every line of the table as wide as the header: Chinese columns line up
+    let table = &lines[1..];
+    let width = cols(table[0]);
+    for l in table {
+        assert_eq!(cols(l), width, "misaligned:\n{}", table.join("\n"));
+    }
+    // every rate as the JSON's counts give it, half up
+    let mut areas: Vec<&Value> = v["towns"].as_array().unwrap().iter().collect();
+    areas.push(&v["district"]);
+    for a in areas {
+        let name = a["name"].as_str().unwrap();
+        let line = table
+            .iter()
+            .find(|l| l.starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("no line for {name}"));
+        for key in ["medical", "pension_45_59", "pension_16_44"] {
+            let (paid, due) = (
+                a[key]["paid"].as_i64().unwrap(),
+                a[key]["due"].as_i64().unwrap(),
+            );
+            let want = half_up_permille(paid, due);
+            assert!(line.contains(&want), "{name} {key}: want {want} in {line}");
+        }
+    }
+}
+
+#[test]
+fn find_text_lines_up_names_of_any_width() {
+    let out = run(shared_demo(), &["find", "张", "--limit", "20"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() >= 5, "{text}");
+    // the birth date (the first YYYY-MM-DD) starts at the same column on every line
+    let at = |l: &str| {
+        let b = l
+            .char_indices()
+            .find(|(i, _)| {
+                let rest = &l[*i..];
+                rest.len() >= 10
+                    && rest.as_bytes()[4] == b'-'
+                    && rest[..4].bytes().all(|c| c.is_ascii_digit())
+            })
+            .map(|(i, _)| i)
+            .unwrap();
+        cols(&l[..b])
+    };
+    let first = at(lines[0]);
+    let names: Vec<usize> = lines
+        .iter()
+        .map(|l| cols(l.split("  ").nth(1).unwrap_or("")))
+        .collect();
+    assert!(
+        names.iter().any(|w| *w != names[0]),
+        "names all of one width: the test proves nothing\n{text}"
+    );
+    let village = |l: &str| cols(&l[..l.rfind(' ').unwrap()]);
+    for l in &lines {
+        assert_eq!(at(l), first, "misaligned:\n{text}");
+        assert_eq!(village(l), village(lines[0]), "towns misaligned:\n{text}");
+    }
 }

@@ -79,6 +79,8 @@ fn the_console_in_a_real_terminal() {
         s.contains("筛选：全部") && s.contains(&name) && !s.contains("搜索：")
     });
     assert!(found.contains("徐庄镇"), "{found}");
+    let row_before = line_with(&found, &format!(" {name} ")).to_string();
+    assert!(row_before.contains("未缴"), "{found}");
 
     // record the medical payment
     tmux.keys(&["p"]);
@@ -92,12 +94,22 @@ fn the_console_in_a_real_terminal() {
     tmux.keys(&["Enter"]);
     tmux.wait_for("已登记");
 
-    // the district's medical gauge moved
-    tmux.wait("the medical gauge to move", |s| {
+    // the resident's row shows the payment, and the district's gauge never
+    // drops (one payment among some 2,700 may not move its one decimal)
+    tmux.wait("the resident's row to move", |s| {
         s.lines()
-            .find(|l| l.contains("医保 "))
-            .is_some_and(|l| l != medical_before)
+            .find(|l| l.contains(&format!(" {name} ")))
+            .is_some_and(|l| l != row_before)
     });
+    let rate = |l: &str| -> f64 {
+        let pct = l.split('%').next().unwrap();
+        pct.rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    let now = tmux.screen();
+    assert!(
+        rate(line_with(&now, "医保 ")) >= rate(&medical_before),
+        "{now}"
+    );
 
     // quit: the process ends well and the terminal is back to the shell's screen
     tmux.keys(&["q"]);

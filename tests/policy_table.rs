@@ -8,7 +8,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use zhengjiao::domain::dues::{Basis, DuesError, Ineligible};
 use zhengjiao::domain::group::ALL_GROUPS;
-use zhengjiao::domain::{Dues, Group, Office, Person, Policies, PolicyYear, compute, compute_on};
+use zhengjiao::domain::{
+    Dues, Group, Insurance, Office, Person, Policies, PolicyYear, compute, compute_on,
+};
 
 fn policy(year: i32) -> PolicyYear {
     Policies::built_in()
@@ -139,23 +141,25 @@ fn without_a_tier_the_lowest_open_tier_is_quoted() {
 
 // ---------------------------------------------------------------- the 100 tier
 
-/// 2021: 残疾 (any grade), 五保, 低保, 优抚, 扶贫户 (建档立卡).
-const MIN_TIER_2021: [Group; 8] = [
+/// 2021: 残疾 (any grade), 五保 (= 特困 since 2014), 低保, 优抚, 扶贫户 (建档立卡).
+const MIN_TIER_2021: [Group; 9] = [
     Group::Disabled1,
     Group::Disabled2,
     Group::Disabled3,
     Group::Disabled4,
     Group::Wubao,
+    Group::Tekun,
     Group::Dibao,
     Group::Youfu,
     Group::PovertyRegistered,
 ];
 
-/// 2025: 重度残疾 (1–2), 特困, 低保, 低保边缘, 返贫致贫, 防止返贫监测帮扶.
-const MIN_TIER_2025: [Group; 7] = [
+/// 2025: 重度残疾 (1–2), 特困 (= 五保), 低保, 低保边缘, 返贫致贫, 防止返贫监测帮扶.
+const MIN_TIER_2025: [Group; 8] = [
     Group::Disabled1,
     Group::Disabled2,
     Group::Tekun,
+    Group::Wubao,
     Group::Dibao,
     Group::DibaoEdge,
     Group::Fanpin,
@@ -174,7 +178,7 @@ fn min_tier_groups(year: i32) -> &'static [Group] {
 fn who_may_take_the_100_tier() {
     for year in YEARS {
         for g in ALL_GROUPS {
-            if g == Group::EmployeeInsured || (g == Group::Student && year == 2025) {
+            if g.excludes().contains(&Insurance::Pension) || (g == Group::Student && year == 2025) {
                 continue; // not in residents' pension at all
             }
             let allowed = min_tier_groups(year).contains(&g);
@@ -326,7 +330,7 @@ fn students_are_excluded_from_pension_only_in_2025() {
 
 #[test]
 fn medical_individual_share_and_fiscal_subsidy() {
-    for (year, individual, fiscal) in [(2021, 280, 550), (2025, 400, 670)] {
+    for (year, individual, fiscal) in [(2021, 280, 580), (2025, 400, 670)] {
         let m = quote(year, 30, &[], None).medical;
         assert!(m.eligible);
         assert_eq!(m.individual_share, d(individual));
@@ -341,19 +345,21 @@ fn medical_individual_share_and_fiscal_subsidy() {
     assert_eq!(p.medical.individual + p.medical.fiscal, d(1070));
 }
 
-/// 2021: 建档立卡贫困人口, 特困, 低保, 重度残疾, approved special hardship.
-const MEDICAL_FULL_2021: [Group; 6] = [
+/// 2021: 建档立卡贫困人口, 特困 (= 五保), 低保, 重度残疾, approved special hardship.
+const MEDICAL_FULL_2021: [Group; 7] = [
     Group::PovertyRegistered,
     Group::Tekun,
+    Group::Wubao,
     Group::Dibao,
     Group::Disabled1,
     Group::Disabled2,
     Group::HardshipApproved,
 ];
 
-/// 2025: 特困, 低保, 返贫致贫, 低保边缘, 防止返贫监测帮扶.
-const MEDICAL_FULL_2025: [Group; 5] = [
+/// 2025: 特困 (= 五保), 低保, 返贫致贫, 低保边缘, 防止返贫监测帮扶.
+const MEDICAL_FULL_2025: [Group; 6] = [
     Group::Tekun,
+    Group::Wubao,
     Group::Dibao,
     Group::Fanpin,
     Group::DibaoEdge,
@@ -372,7 +378,7 @@ fn medical_full_groups(year: i32) -> &'static [Group] {
 fn groups_whose_medical_share_the_government_pays() {
     for year in YEARS {
         for g in ALL_GROUPS {
-            if g == Group::EmployeeInsured {
+            if g.excludes().contains(&Insurance::Medical) {
                 continue;
             }
             let m = quote(year, 30, &[g], None).medical;
@@ -554,20 +560,61 @@ fn late_medical_payment_2021_pays_individual_and_fiscal_share() {
 
     let late = compute_on(&p, &person, None, date(2020, 12, 21)).unwrap();
     assert!(late.medical.late);
-    assert_eq!(late.medical.person_pays, d(280 + 550));
+    assert_eq!(late.medical.person_pays, d(280 + 580));
+    assert_eq!(late.medical.late_fiscal, d(580));
     assert_eq!(late.medical.government_pays, Decimal::ZERO);
     assert_eq!(p.medical.late.benefit_wait_days, 30);
     // Pension is not touched by the late rule.
     assert_eq!(late.pension, on_time.pension);
 
-    // ▸ The rule says a late payer pays the whole amount: that includes those
-    // the government would have paid for on time.
-    for (age, groups) in [(65, vec![]), (75, vec![]), (30, vec![Group::Dibao])] {
+    // ▸ The late payer pays the fiscal share on top of their own part; the
+    // government's proxy share stands (issue 13): 60–69 pay their half and
+    // the fiscal share, 70+ and 低保 / 特困 / 五保 stay paid by the government.
+    for (age, groups, person, gov, office) in [
+        (65, vec![], 140 + 580, 140, Some(Office::Health)),
+        (75, vec![], 0, 280, Some(Office::Health)),
+        (70, vec![], 0, 280, Some(Office::Health)),
+        (30, vec![Group::Dibao], 0, 280, Some(Office::CivilAffairs)),
+        (30, vec![Group::Wubao], 0, 280, Some(Office::CivilAffairs)),
+    ] {
         let late = compute_on(&p, &aged(2021, age, &groups), None, date(2021, 3, 1)).unwrap();
-        assert_eq!(late.medical.person_pays, d(830), "{age} {groups:?}");
-        assert_eq!(late.medical.government_pays, Decimal::ZERO);
-        assert!(!late.medical.exempt);
-        assert_eq!(late.medical.basis, None);
+        let what = format!("{age} {groups:?}");
+        assert!(late.medical.late, "{what}");
+        assert_eq!(late.medical.person_pays, d(person), "{what}");
+        assert_eq!(late.medical.government_pays, d(gov), "{what}");
+        assert_eq!(late.medical.exempt, person == 0, "{what}");
+        assert_eq!(late.medical.office, office, "{what}");
+        assert!(late.medical.basis.is_some(), "{what}");
+    }
+}
+
+#[test]
+fn a_late_payer_waits_for_benefits() {
+    let p = policy(2021);
+    let person = aged(2021, 30, &[]);
+    let on_time = compute_on(&p, &person, None, date(2020, 12, 20)).unwrap();
+    assert_eq!(on_time.medical.benefit_from, None);
+    // 缴费满30日后方可享受: paid 2021-01-05, benefits from 2021-02-04.
+    let late = compute_on(&p, &person, None, date(2021, 1, 5)).unwrap();
+    assert_eq!(late.medical.benefit_from, Some(date(2021, 2, 4)));
+    // Never before the insured year begins.
+    let late = compute_on(&p, &person, None, date(2020, 12, 21)).unwrap();
+    assert_eq!(late.medical.benefit_from, Some(date(2021, 1, 20)));
+    let p = policy(2025);
+    let late = compute_on(&p, &aged(2025, 30, &[]), None, date(2025, 3, 1)).unwrap();
+    assert_eq!(late.medical.benefit_from, Some(date(2025, 3, 1)));
+}
+
+#[test]
+fn wubao_and_tekun_are_the_same_people_both_years() {
+    for year in YEARS {
+        for g in [Group::Wubao, Group::Tekun] {
+            let q = quote(year, 30, &[g], None);
+            assert!(q.medical.exempt, "{year} {g:?}");
+            assert_eq!(q.medical.basis, Some(Basis::Group(g)), "{year} {g:?}");
+            assert_eq!(q.medical.office, Some(Office::CivilAffairs));
+            assert_eq!(q.pension.tier, Some(d(100)), "{year} {g:?}");
+        }
     }
 }
 
@@ -636,6 +683,40 @@ fn employee_insured_are_ineligible_for_both() {
                 }
             }
         }
+    }
+}
+
+#[test]
+fn exclusion_is_per_insurance() {
+    for year in YEARS {
+        for (g, medical, pension) in [
+            (Group::EmployeeMedical, Some(Ineligible::EmployeeOne), None),
+            (Group::EmployeePension, None, Some(Ineligible::EmployeeOne)),
+            (
+                Group::ElsewhereMedical,
+                Some(Ineligible::InsuredElsewhere),
+                None,
+            ),
+            (
+                Group::ElsewherePension,
+                None,
+                Some(Ineligible::InsuredElsewhere),
+            ),
+        ] {
+            let q = quote(year, 40, &[g], None);
+            assert_eq!(q.medical.ineligible, medical, "{year} {g:?}");
+            assert_eq!(q.pension.ineligible, pension, "{year} {g:?}");
+            assert_eq!(q.medical.eligible, medical.is_none());
+            assert_eq!(q.pension.eligible, pension.is_none());
+        }
+        // Employee medical and pension elsewhere: off both rosters.
+        let q = quote(
+            year,
+            40,
+            &[Group::EmployeeMedical, Group::ElsewherePension],
+            None,
+        );
+        assert!(!q.medical.eligible && !q.pension.eligible);
     }
 }
 
@@ -737,25 +818,25 @@ fn target_bands() {
 fn expected(year: i32, g: Group) -> (bool, bool, bool, bool) {
     use Group::*;
     match (year, g) {
-        (2021, Tekun) => (false, false, true, true),
+        (2021, Tekun | Wubao) => (true, false, true, true),
         (2021, Dibao) => (true, false, true, true),
         (2021, DibaoEdge) => (false, false, false, true),
         (2021, Fanpin) => (false, false, false, true),
         (2021, Monitored) => (false, false, false, true),
         (2021, PovertyRegistered) => (true, false, true, true),
-        (2021, Wubao) => (true, false, false, true),
         (2021, Youfu) => (true, false, false, true),
         (2021, Disabled1 | Disabled2) => (true, true, true, true),
         (2021, Disabled3 | Disabled4) => (true, false, false, true),
         (2021, HardshipApproved) => (false, false, true, true),
         (2021, Student) => (false, false, false, true),
-        (2025, Tekun | Dibao | DibaoEdge | Fanpin | Monitored) => (true, false, true, true),
-        (2025, PovertyRegistered | Wubao | Youfu) => (false, false, false, true),
+        (2025, Tekun | Wubao | Dibao | DibaoEdge | Fanpin | Monitored) => (true, false, true, true),
+        (2025, PovertyRegistered | Youfu) => (false, false, false, true),
         (2025, Disabled1 | Disabled2) => (true, true, false, true),
         (2025, Disabled3 | Disabled4) => (false, false, false, true),
         (2025, HardshipApproved) => (false, false, false, true),
         (2025, Student) => (false, false, false, false),
-        (_, EmployeeInsured) => (false, false, false, false),
+        (_, EmployeeInsured | EmployeePension | ElsewherePension) => (false, false, false, false),
+        (_, EmployeeMedical | ElsewhereMedical) => (false, false, false, true),
         _ => unreachable!(),
     }
 }
@@ -775,7 +856,7 @@ fn every_group_alone_both_years() {
                 let lowest = if min_tier { 100 } else { tiers(year)[1].0 };
                 assert_eq!(q.pension.tier, Some(d(lowest)), "{what}");
             }
-            if g != Group::EmployeeInsured {
+            if !g.is_exclusion() {
                 let gov = if medical_full { share } else { Decimal::ZERO };
                 assert_eq!(q.medical.government_pays, gov, "{what}");
             }
@@ -823,4 +904,93 @@ fn policy_files_round_trip_and_are_data() {
     assert_eq!(all.for_date(date(2025, 10, 1)).year, 2026);
     assert_eq!(all.for_date(date(2020, 10, 1)).year, 2021);
     assert_eq!(all.for_date(date(2000, 1, 1)).year, 2021);
+}
+
+// ---------------------------------------------------------------- process steps
+
+/// 2021: 清册 publicized 3 days before collection (准备阶段); collection →
+/// 缴费公示 (3 days, 费款入库阶段) → 申报. 2025: no roster publicity; the
+/// payment publicity between the window's end and 01-31.
+#[test]
+fn the_publicity_steps_of_each_plan() {
+    use zhengjiao::domain::policy::Publicity::{Payment, Roster};
+    let p = policy(2021);
+    let r = p.process.roster_publicity.as_ref().unwrap();
+    assert_eq!((r.min_days, r.phase.as_str()), (3, "prepare"));
+    assert!(
+        p.publicity_refusal(Roster, date(2020, 10, 6), date(2020, 10, 8))
+            .is_none()
+    );
+    assert!(
+        p.publicity_refusal(Roster, date(2020, 10, 6), date(2020, 10, 7))
+            .is_some()
+    );
+    assert!(
+        p.publicity_refusal(Roster, date(2020, 10, 23), date(2020, 10, 25))
+            .is_some()
+    );
+    assert!(
+        p.publicity_refusal(Payment, date(2020, 11, 21), date(2020, 11, 23))
+            .is_none()
+    );
+    assert!(
+        p.publicity_refusal(Payment, date(2020, 12, 18), date(2020, 12, 20))
+            .is_none()
+    );
+    assert!(
+        p.publicity_refusal(Payment, date(2020, 11, 19), date(2020, 11, 21))
+            .is_some()
+    );
+    assert!(
+        p.publicity_refusal(Payment, date(2020, 12, 21), date(2020, 12, 23))
+            .is_some()
+    );
+    assert!(p.declaration_after_publicity());
+
+    let p = policy(2025);
+    assert!(p.process.roster_publicity.is_none());
+    assert_eq!(p.publicity_min_days(Roster), 1);
+    assert!(
+        p.publicity_refusal(Roster, date(2024, 9, 12), date(2024, 9, 12))
+            .is_none()
+    );
+    assert!(
+        p.publicity_refusal(Payment, date(2025, 1, 29), date(2025, 1, 31))
+            .is_none()
+    );
+    assert!(
+        p.publicity_refusal(Payment, date(2025, 1, 30), date(2025, 2, 3))
+            .is_some()
+    );
+    assert!(
+        p.publicity_refusal(Payment, date(2024, 12, 31), date(2025, 1, 2))
+            .is_some()
+    );
+    assert!(!p.declaration_after_publicity());
+}
+
+#[test]
+fn a_file_without_steps_keeps_the_old_rule_and_a_bad_step_is_refused() {
+    use zhengjiao::domain::policy::Publicity::Payment;
+    let text = zhengjiao::domain::policy::BUILT_IN[1];
+    let cut = &text[..text.find("[process.payment_publicity]").unwrap()];
+    let p = PolicyYear::from_toml(cut).unwrap();
+    assert_eq!(p.process, Default::default());
+    assert!(
+        p.publicity_refusal(Payment, date(2024, 12, 31), date(2025, 1, 2))
+            .is_some()
+    );
+    assert!(
+        p.publicity_refusal(Payment, date(2025, 2, 1), date(2025, 2, 3))
+            .is_none()
+    );
+    assert!(
+        p.publicity_refusal(Payment, date(2025, 2, 1), date(2025, 2, 2))
+            .is_some()
+    );
+    let bad = text.replace("phase = \"publicity\"", "phase = \"nope\"");
+    let err = PolicyYear::from_toml(&bad).unwrap_err().to_string();
+    assert!(err.contains("nope"), "{err}");
+    let bad = text.replace("min_days = 3", "min_days = 40");
+    assert!(PolicyYear::from_toml(&bad).is_err());
 }

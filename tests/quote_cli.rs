@@ -319,7 +319,8 @@ fn refuses_the_100_tier_to_those_not_entitled() {
     ]);
     assert!(err.contains("2025"), "{err}");
     let err = refused(&["--year", "2021", "--birth", "1980-01-01", "--tier", "100"]);
-    assert!(err.contains("五保") && !err.contains("特困"), "{err}");
+    // 五保 and 特困 are the same people: the 2021 list names both.
+    assert!(err.contains("五保/特困"), "{err}");
 }
 
 #[test]
@@ -349,7 +350,7 @@ fn refuses_an_unknown_group() {
 
 #[test]
 fn late_payment_date_applies_the_late_rule() {
-    // 2021: after 2020-12-20 the payer owes 280 + 550 fiscal share.
+    // 2021: after 2020-12-20 the payer owes 280 + 580 fiscal share.
     let v = json(&[
         "--year",
         "2021",
@@ -359,8 +360,10 @@ fn late_payment_date_applies_the_late_rule() {
         "2020-12-21",
     ]);
     assert_eq!(v["medical"]["late"], true);
-    assert_eq!(num(&v["medical"]["person_pays"]), "830");
+    assert_eq!(num(&v["medical"]["person_pays"]), "860");
     assert_eq!(num(&v["medical"]["government_pays"]), "0");
+    assert_eq!(num(&v["medical"]["late_fiscal_share"]), "580");
+    assert_eq!(v["medical"]["benefit_from"], "2021-01-20");
     let v = json(&[
         "--year",
         "2021",
@@ -371,6 +374,7 @@ fn late_payment_date_applies_the_late_rule() {
     ]);
     assert_eq!(v["medical"]["late"], false);
     assert_eq!(num(&v["medical"]["person_pays"]), "280");
+    assert_eq!(v["medical"]["benefit_from"], Value::Null);
     // 2025: late, but the amounts follow medical policy.
     let v = json(&[
         "--year",
@@ -392,5 +396,17 @@ fn late_payment_date_applies_the_late_rule() {
         "2021-01-05",
     ]);
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("830.00") && text.contains("逾期"), "{text}");
+    assert!(text.contains("860.00") && text.contains("逾期"), "{text}");
+    assert!(text.contains("待遇自 2021-02-04 起"), "{text}");
+    // A 70-year-old's share stays the government's when late.
+    let v = json(&[
+        "--year",
+        "2021",
+        "--birth",
+        "1951-03-01",
+        "--date",
+        "2021-01-05",
+    ]);
+    assert_eq!(num(&v["medical"]["person_pays"]), "0");
+    assert_eq!(num(&v["medical"]["government_pays"]), "280");
 }

@@ -169,3 +169,44 @@ fn supervisor_refused_on_the_command_line() {
     let v: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn audit_details_are_json() {
+    let (_d, path) = demo();
+    let mut admin = Store::open(&path).unwrap().with_user("root");
+    admin.put_user("root", "站长", Role::Admin).unwrap();
+    admin.put_user("alice", "王会计", Role::Clerk).unwrap();
+    // A role change keeps the role before it: a JSON string, not `Some("clerk")`.
+    admin.put_user("alice", "王会计", Role::Supervisor).unwrap();
+    let id = unpaid_medical(&admin);
+    let paid = admin.record_payment(&request(&id)).unwrap();
+    admin
+        .reverse_payment(
+            paid.payment_id,
+            "录错 \"1\"\u{7}",
+            NaiveDate::from_ymd_opt(2024, 11, 23).unwrap(),
+        )
+        .unwrap();
+    let entries = admin.audit_page(0, 5).unwrap();
+    let detail = |action: &str| -> serde_json::Value {
+        let e = entries.iter().find(|e| e.action == action).unwrap();
+        let text = e.detail.as_deref().unwrap();
+        serde_json::from_str(text).unwrap_or_else(|err| panic!("{action}: {text}: {err}"))
+    };
+    let role_change = entries
+        .iter()
+        .filter(|e| e.action.ends_with("-user"))
+        .map(|e| serde_json::from_str::<serde_json::Value>(e.detail.as_deref().unwrap()))
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    assert_eq!(role_change[0]["login"], "alice");
+    assert_eq!(role_change[0]["role"], "supervisor");
+    assert_eq!(role_change[0]["before"], "clerk");
+    let pay = detail("record-payment");
+    assert_eq!(pay["resident_id"], paid.resident_id);
+    assert_eq!(pay["insurance"], "medical");
+    assert_eq!(pay["person_fen"], paid.person_fen);
+    let rev = detail("reversal");
+    assert_eq!(rev["original"], paid.payment_id);
+    assert_eq!(rev["reason"], "录错 \"1\"\u{7}");
+}

@@ -150,6 +150,8 @@ fn header_info(lang: Lang) -> HeaderInfo<'static> {
         day: Some((66, 122)),
         elapsed: Rate::ratio(66, 122).unwrap(),
         read_only: false,
+        read_only_reason: None,
+        selection: None,
         gauges: vec![
             GaugeSpec {
                 label: S::GaugePensionUpper.get(lang),
@@ -424,4 +426,44 @@ fn footer_drops_hints_that_do_not_fit_and_shows_messages() {
         f.render_widget(footer, f.area());
     });
     insta::assert_snapshot!("footer_message_60", out);
+}
+
+/// Issue 14.2: with a town or village selected, each gauge shows its rate
+/// against the target, with the district's beside; it fits 60, 80 and 120.
+#[test]
+fn header_gauges_follow_the_selection() {
+    for (w, ascii) in [(60u16, false), (80, false), (80, true), (120, false)] {
+        let theme = Theme::new(false, ascii);
+        let keymap = Keymap::builtin();
+        let ctx = Ctx {
+            lang: Lang::Zh,
+            theme: &theme,
+            keymap: &keymap,
+        };
+        let mut info = header_info(Lang::Zh);
+        info.selection = Some((
+            "东山亭".to_string(),
+            vec![Some(Rate::permille(600)), Some(Rate::permille(150)), None],
+        ));
+        let s = draw(w, 4, |f| {
+            f.render_widget(Header::new(&info, ctx), f.area());
+        });
+        let lines: Vec<&str> = s.lines().collect();
+        for (row, needles) in [
+            (1, ["东山亭", "60.0%", "全区87.3%", "目标95%"]),
+            (2, ["东山亭", "15.0%", "全区21.2%", "目标60%"]),
+            (3, ["东山亭", "--", "全区92.3%", "目标100%"]),
+        ] {
+            for needle in needles {
+                assert!(lines[row].contains(needle), "{w}: {needle} missing\n{s}");
+            }
+        }
+        insta::assert_snapshot!(
+            format!(
+                "header_selection_{w}_{}",
+                if ascii { "ascii" } else { "unicode" }
+            ),
+            s
+        );
+    }
 }

@@ -3,6 +3,7 @@
 
 pub mod campaign;
 pub mod check;
+pub mod columns;
 pub mod console;
 pub mod declare;
 pub mod demo;

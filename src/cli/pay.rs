@@ -98,6 +98,9 @@ pub fn run(args: &PayArgs, db: &Path) -> anyhow::Result<ExitCode> {
                 "channel": r.channel.code(),
                 "receipt": r.receipt,
                 "special": r.special.map(|s| s.code()),
+                "agent": r.agent_code,
+                "counter": r.counter,
+                "warnings": r.warnings,
             }))?
         );
     } else {
@@ -122,6 +125,14 @@ pub fn run(args: &PayArgs, db: &Path) -> anyhow::Result<ExitCode> {
                 ""
             }
         );
+        if r.counter
+            && let Some(code) = &r.agent_code
+        {
+            println!("现金计入柜台 {code} 当日解缴 / cash goes into counter till {code}'s day");
+        }
+    }
+    for w in &r.warnings {
+        eprintln!("警告 / warning: {w}");
     }
     Ok(ExitCode::SUCCESS)
 }

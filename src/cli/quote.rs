@@ -114,6 +114,8 @@ pub fn quote_json(d: &Dues) -> serde_json::Value {
             "government_pays": num(m.government_pays),
             "exempt": m.exempt,
             "late": m.late,
+            "late_fiscal_share": num(m.late_fiscal),
+            "benefit_from": m.benefit_from.map(|d| d.to_string()),
             "basis": m.basis.map(|b| b.zh()),
             "office": m.office.map(|o| o.zh()),
         },
@@ -153,6 +155,19 @@ pub fn quote_text(d: &Dues) -> String {
                 .unwrap_or_default(),
             if m.late { "（逾期缴费）" } else { "" }
         );
+        if m.late_fiscal > Decimal::ZERO {
+            let _ = writeln!(
+                out,
+                "          逾期补缴财政补助部分 {} / late: the fiscal share is paid too",
+                money::fmt(m.late_fiscal)
+            );
+        }
+        if let Some(from) = m.benefit_from {
+            let _ = writeln!(
+                out,
+                "          医保待遇自 {from} 起享受 / benefits from {from}"
+            );
+        }
     } else {
         let _ = writeln!(
             out,

@@ -82,6 +82,9 @@ pub fn day_json(d: &AgentDay) -> Value {
         "payments": d.payments,
         "reversals": d.reversals,
         "expected": amount(d.expected_fen),
+        "pos_payments": d.pos_payments,
+        "pos": amount(d.pos_fen),
+        "counter": d.counter,
         "cash": amount(d.cash_fen),
         "difference": amount(d.difference_fen),
         "balanced": d.balanced(),
@@ -106,7 +109,7 @@ fn day_line(d: &AgentDay) {
     .collect::<Vec<_>>()
     .join(" ");
     println!(
-        "{} {:<14} {:<6} {:<10} 笔数 {:>3}  应解缴 {:>9}  已解缴 {:>9}  差额 {:>9}  {flags}",
+        "{} {:<14} {:<6} {:<10} 笔数 {:>3}  应解缴现金 {:>9}  已解缴 {:>9}  差额 {:>9}  POS {:>3} 笔 {:>9}（另计）  {flags}",
         d.day,
         d.agent_code,
         d.agent_name,
@@ -114,7 +117,9 @@ fn day_line(d: &AgentDay) {
         d.payments - d.reversals,
         yuan(d.expected_fen),
         yuan(d.cash_fen),
-        yuan(d.difference_fen)
+        yuan(d.difference_fen),
+        d.pos_payments,
+        yuan(d.pos_fen)
     );
 }
 
@@ -150,6 +155,7 @@ pub fn run(args: &RemitArgs, db: &Path) -> anyhow::Result<ExitCode> {
                     "days": days.iter().map(day_json).collect::<Vec<_>>(),
                     "expected": amount(days.iter().map(|d| d.expected_fen).sum()),
                     "cash": amount(days.iter().map(|d| d.cash_fen).sum()),
+                    "pos": amount(days.iter().map(|d| d.pos_fen).sum()),
                     "held": days.iter().filter(|d| d.held).count(),
                     "unbalanced": days.iter().filter(|d| !d.balanced()).count(),
                 }))?;

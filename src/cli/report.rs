@@ -1,5 +1,6 @@
 //! `zhengjiao report progress`: per village, town and district.
 
+use super::columns;
 use crate::domain::PolicyYear;
 use crate::domain::money::Amount;
 use crate::domain::progress::Counts;
@@ -47,6 +48,7 @@ fn stats(a: &AreaProgress, policy: &PolicyYear) -> serde_json::Map<String, Value
         "medical".into(),
         json!({
             "planned": a.medical_planned,
+            "plan_completion": rate(a.medical_plan_completion()),
             "due": med.due,
             "paid": med.paid,
             "exempt": med.exempt,
@@ -71,6 +73,12 @@ fn stats(a: &AreaProgress, policy: &PolicyYear) -> serde_json::Map<String, Value
         );
     }
     m.insert("pension_planned".into(), json!(a.pension_planned));
+    m.insert("pension_paid".into(), json!(a.pension_paid()));
+    m.insert(
+        "pension_plan_completion".into(),
+        rate(a.pension_plan_completion()),
+    );
+    m.insert("in_plan".into(), json!(a.in_plan));
     m
 }
 
@@ -113,9 +121,85 @@ pub fn progress_json(p: &Progress, policy: &PolicyYear) -> Value {
     })
 }
 
-fn pct(r: Option<rust_decimal::Decimal>) -> String {
-    r.map(|d| format!("{:.1}%", d * rust_decimal::Decimal::from(100)))
-        .unwrap_or_else(|| "—".into())
+/// A rate as shown everywhere ([`crate::domain::rate`]): 67.5%, — for nobody.
+fn pct(c: Counts) -> String {
+    crate::domain::rate::percent_of_counts(c.paid, c.due)
+}
+
+/// The text table of `report progress`: one line per town and the
+/// district, columns padded by display width, rates as shown everywhere.
+fn progress_table(p: &Progress, policy: &PolicyYear) -> String {
+    let mut titles = vec![
+        "镇街 / town".to_string(),
+        "医保应缴".into(),
+        "已缴".into(),
+        "缴费率".into(),
+    ];
+    for b in &policy.targets.bands {
+        titles.push(format!("养老{}-{}", b.min_age, b.max_age));
+    }
+    for t in ["医保计划", "完成计划", "养老计划", "完成计划"] {
+        titles.push(t.to_string());
+    }
+    let row = |a: &AreaProgress| -> Vec<String> {
+        let med = a.measures.get("medical").copied().unwrap_or_default();
+        let mut cells = vec![
+            a.name.clone(),
+            med.due.to_string(),
+            med.paid.to_string(),
+            pct(med),
+        ];
+        for b in &policy.targets.bands {
+            cells.push(pct(a.measures.get(&b.key).copied().unwrap_or_default()));
+        }
+        // Completion against the district's plan table (附件2).
+        for (paid, planned) in [
+            (a.medical_paid(), a.medical_planned),
+            (a.pension_paid(), a.pension_planned),
+        ] {
+            if a.in_plan {
+                cells.push(planned.to_string());
+                cells.push(crate::domain::rate::percent_of_counts(paid, planned));
+            } else {
+                cells.push("计划外".to_string());
+                cells.push("—".to_string());
+            }
+        }
+        cells
+    };
+    let rows: Vec<Vec<String>> = p
+        .towns
+        .iter()
+        .map(|t| row(&t.area))
+        .chain([row(&p.district)])
+        .collect();
+    let widths: Vec<usize> = (0..titles.len())
+        .map(|i| {
+            columns::widest(
+                rows.iter()
+                    .map(|r| r[i].as_str())
+                    .chain([titles[i].as_str()]),
+                if i == 0 { 16 } else { 7 },
+            )
+        })
+        .collect();
+    let mut out = String::new();
+    for cells in [&titles].into_iter().chain(rows.iter()) {
+        let line: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == 0 {
+                    columns::left(c, widths[i])
+                } else {
+                    columns::right(c, widths[i])
+                }
+            })
+            .collect();
+        out.push_str(line.join(" ").trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 pub fn run(args: &ReportArgs, db: &Path) -> anyhow::Result<ExitCode> {
@@ -141,35 +225,29 @@ pub fn run(args: &ReportArgs, db: &Path) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
-        "{}年度征缴进度  截至 {}  征缴期第 {}/{} 天，剩余 {} 天",
-        p.year, p.as_of, p.days.elapsed, p.days.total, p.days.left
+    let window = format!(
+        "征缴期（{}至{}）第 {}/{} 天，剩余 {} 天",
+        policy.window.start.format("%m-%d"),
+        policy.window.end.format("%m-%d"),
+        p.days.elapsed,
+        p.days.total,
+        p.days.left
     );
-    println!(
-        "{:<16} {:>8} {:>8} {:>7} {:>9} {:>9}",
-        "镇街 / town", "医保应缴", "已缴", "缴费率", "养老45-59", "养老16-44"
-    );
-    let line = |a: &AreaProgress| {
-        let med = a.measures.get("medical").copied().unwrap_or_default();
-        let bands: Vec<String> = policy
-            .targets
-            .bands
-            .iter()
-            .map(|b| pct(a.measures.get(&b.key).copied().unwrap_or_default().rate()))
-            .collect();
-        println!(
-            "{:<16} {:>8} {:>8} {:>7} {:>9} {:>9}",
-            a.name,
-            med.due,
-            med.paid,
-            pct(med.rate()),
-            bands[0],
-            bands.get(1).cloned().unwrap_or_default()
-        );
+    let phase = match policy.phase_on(p.as_of) {
+        Some(ph) => format!(
+            "；{}第 {}/{} 天",
+            ph.zh,
+            (p.as_of - ph.start).num_days() + 1,
+            (ph.end - ph.start).num_days() + 1
+        ),
+        None => String::new(),
     };
-    for t in &p.towns {
-        line(&t.area);
+    println!("{}年度征缴进度  截至 {}  {window}{phase}", p.year, p.as_of);
+    print!("{}", progress_table(&p, policy));
+    if p.towns.iter().any(|t| !t.area.in_plan) && p.district.in_plan {
+        println!(
+            "完成计划 = 已缴人数（不含政府全额代缴）÷ 区计划人数；计划外镇街的缴费计入全区合计 / plan completion = paid (exempt excluded) ÷ the district's plan; a town outside the plan counts in the district's total"
+        );
     }
-    line(&p.district);
     Ok(ExitCode::SUCCESS)
 }

@@ -78,9 +78,20 @@ pub fn run(args: &ResidentArgs, db: &Path) -> anyhow::Result<ExitCode> {
                 "measure": l.measure,
                 "person_pays": amount(l.person_fen),
                 "government_pays": amount(l.government_fen),
+                "due_person_pays": amount(l.due_person_fen),
+                "due_government_pays": amount(l.due_government_fen),
                 "office": l.office,
                 "basis": l.basis,
                 "payment_id": l.payment_id,
+                "paid": l.paid.as_ref().map(|p| json!({
+                    "person_pays": amount(p.person_fen),
+                    "government_pays": amount(p.government_fen),
+                    "tier": p.tier_fen.map(amount),
+                    "date": p.paid_on.to_string(),
+                    "late": p.late,
+                    "benefit_from": p.benefit_from.map(|x| x.to_string()),
+                })),
+                "benefit_from": l.paid.as_ref().and_then(|p| p.benefit_from).map(|x| x.to_string()),
             })).collect::<Vec<_>>(),
             "payments": d.payments.iter().map(|p| json!({
                 "id": p.id,
@@ -142,8 +153,27 @@ pub fn run(args: &ResidentArgs, db: &Path) -> anyhow::Result<ExitCode> {
             println!("  {}  {}", l.insurance.zh(), standing_zh(l.standing));
             continue;
         }
+        let mut extra = String::new();
+        if let Some(p) = &l.paid {
+            if let Some(t) = p.tier_fen {
+                extra.push_str(&format!("  档次 {} 元", yuan(t)));
+            }
+            if p.late {
+                extra.push_str(&format!("  {} 逾期缴费 / late", p.paid_on));
+            }
+            if let Some(b) = p.benefit_from {
+                extra.push_str(&format!("  待遇自 {b} 起 / benefits from {b}"));
+            }
+            if (p.person_fen, p.government_fen) != (l.due_person_fen, l.due_government_fen) {
+                extra.push_str(&format!(
+                    "  （清册应缴 个人 {} 元 政府 {} 元 / roster）",
+                    yuan(l.due_person_fen),
+                    yuan(l.due_government_fen)
+                ));
+            }
+        }
         println!(
-            "  {}  {}  个人 {} 元  政府 {} 元{}",
+            "  {}  {}  个人 {} 元  政府 {} 元{}{extra}",
             l.insurance.zh(),
             standing_zh(l.standing),
             yuan(l.person_fen),

@@ -4,8 +4,9 @@
 
 use super::campaign::{amount, insurance, print_json, today, village, year, yuan};
 use crate::domain::id_number::mask;
+use crate::domain::policy::Publicity;
 use crate::store::Store;
-use crate::store::campaign::review::{Amendment, PUBLICITY_DAYS, RosterReview};
+use crate::store::campaign::review::{Amendment, RosterReview};
 use chrono::{Days, NaiveDate};
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
@@ -24,7 +25,7 @@ pub enum RosterAction {
     Status(VillageArgs),
     /// 初审 / the station's review
     Review(VillageArgs),
-    /// 清册公示 / publicize the reviewed roster (3 days)
+    /// 清册公示 / publicize the reviewed roster (as long as the year's plan says)
     Publicize(PublicizeArgs),
     /// 定稿 / make the roster final after its publicity
     Finalize(VillageArgs),
@@ -59,7 +60,7 @@ pub struct PublicizeArgs {
     /// 公示开始 / first day
     #[arg(long)]
     pub from: NaiveDate,
-    /// 公示结束（默认共3天）/ last day (default: 3 days in all)
+    /// 公示结束（默认为本年度方案的最少天数）/ last day (default: the plan's least days)
     #[arg(long)]
     pub to: Option<NaiveDate>,
     #[arg(long)]
@@ -258,8 +259,12 @@ pub fn run(args: &RosterArgs, db: &Path) -> anyhow::Result<ExitCode> {
             let mut store = Store::open(db)?;
             let y = year(&store, a.year)?;
             let v = village(&store, &a.village)?;
+            let least = store
+                .policies()?
+                .get(y)
+                .map_or(1, |p| p.publicity_min_days(Publicity::Roster));
             let to =
-                a.to.unwrap_or_else(|| a.from + Days::new(PUBLICITY_DAYS as u64 - 1));
+                a.to.unwrap_or_else(|| a.from + Days::new(u64::from(least.max(1)) - 1));
             let r = store.publicize_roster(y, v.id, a.from, to)?;
             show_review(&v.name, &r, a.json)?;
         }

@@ -387,12 +387,16 @@ impl Ctx<'_> {
         if student {
             person.groups.insert(Group::Student);
         }
-        // The roster is drawn up before the window opens: people who died
-        // during it stay on the roster (and show as flagged).
+        // People who died during the window stay on the roster only when
+        // they paid before the death (the payment stands); the unpaid dead
+        // leave it, as after `import deaths`.
         let mut roster = Vec::new();
         if let Ok(dues) = compute(policy, &person, None) {
             for e in entries(&dues) {
                 let pay = self.payment(rng, &e, &dues, vi, deceased_on);
+                if deceased_on.is_some() && pay.is_none() {
+                    continue;
+                }
                 roster.push((e, pay));
             }
         }
@@ -466,10 +470,11 @@ impl Ctx<'_> {
             let days = (window.end - window.start).num_days() as f64;
             window.start + Duration::days((lo * days) as i64)
         };
-        if when > last_day || deceased_on.is_some_and(|d| when > d) {
+        if when > last_day || deceased_on.is_some_and(|d| when >= d) {
             return None;
         }
-        let (channel, office) = if e.status == "exempt" {
+        // Nothing for the person to pay: the office pays it all (代缴).
+        let (channel, office) = if e.status == "exempt" || e.person_fen == 0 {
             ("proxy", e.office)
         } else {
             (*pick(rng, &CHANNELS), None)

@@ -1,5 +1,6 @@
 //! Dues: for one policy year and one person, who pays what for each insurance.
 
+use super::channel::Insurance;
 use super::group::{Group, Office};
 use super::policy::PolicyYear;
 use chrono::{Datelike, NaiveDate};
@@ -50,6 +51,10 @@ pub enum Ineligible {
     Student,
     TooYoung,
     PensionAge,
+    /// Enrolled in the employee insurance of this kind (职工医保 / 职工养老).
+    EmployeeOne,
+    /// Insured for this insurance in another place (外地参保).
+    InsuredElsewhere,
 }
 
 impl Ineligible {
@@ -62,6 +67,8 @@ impl Ineligible {
             Ineligible::Student => "在校学生不参加居民养老保险",
             Ineligible::TooYoung => "未满16周岁",
             Ineligible::PensionAge => "已满60周岁，领取待遇不再缴费",
+            Ineligible::EmployeeOne => "已参加职工保险（本险种）",
+            Ineligible::InsuredElsewhere => "已在外地参保（本险种）",
         }
     }
     pub fn en(self) -> &'static str {
@@ -73,6 +80,8 @@ impl Ineligible {
             Ineligible::Student => "students are excluded from residents' pension",
             Ineligible::TooYoung => "under 16",
             Ineligible::PensionAge => "60 or older: draws pension, pays no more",
+            Ineligible::EmployeeOne => "enrolled in the employee insurance of this kind",
+            Ineligible::InsuredElsewhere => "insured for this insurance in another place",
         }
     }
 }
@@ -110,6 +119,10 @@ pub struct MedicalDues {
     pub basis: Option<Basis>,
     pub office: Option<Office>,
     pub late: bool,
+    /// Of `person_pays`, the fiscal share a late payer pays (逾期补缴).
+    pub late_fiscal: Decimal,
+    /// A late payer's first day of benefits (缴费满N日后方可享受待遇).
+    pub benefit_from: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -157,11 +170,24 @@ pub enum DuesError {
     NoBirthDate,
 }
 
+/// The person's first group named by the list; a group the list names by
+/// its other name (五保 for 特困) counts, and the person's own is returned.
 fn first_group_in(person: &Person, list: &[Group]) -> Option<Group> {
-    list.iter().copied().find(|g| person.has(*g))
+    list.iter().find_map(|g| {
+        if person.has(*g) {
+            Some(*g)
+        } else {
+            g.same_people().iter().copied().find(|e| person.has(*e))
+        }
+    })
 }
 
-fn common_ineligibility(person: &Person, age: i32) -> Option<Ineligible> {
+fn common_ineligibility(person: &Person, age: i32, insurance: Insurance) -> Option<Ineligible> {
+    let excluded = |kinds: &[Group]| kinds.iter().any(|g| person.has(*g));
+    let (employee, elsewhere) = match insurance {
+        Insurance::Medical => (Group::EmployeeMedical, Group::ElsewhereMedical),
+        Insurance::Pension => (Group::EmployeePension, Group::ElsewherePension),
+    };
     if age < 0 {
         Some(Ineligible::NotBorn)
     } else if person.deceased {
@@ -170,6 +196,10 @@ fn common_ineligibility(person: &Person, age: i32) -> Option<Ineligible> {
         Some(Ineligible::HukouCancelled)
     } else if person.has(Group::EmployeeInsured) {
         Some(Ineligible::EmployeeInsured)
+    } else if excluded(&[employee]) {
+        Some(Ineligible::EmployeeOne)
+    } else if excluded(&[elsewhere]) {
+        Some(Ineligible::InsuredElsewhere)
     } else {
         None
     }
@@ -207,13 +237,17 @@ pub fn compute_on(
 ) -> Result<Dues, DuesError> {
     let mut dues = compute(policy, person, tier)?;
     if policy.is_late(date) && dues.medical.eligible {
-        dues.medical.late = true;
-        if policy.medical.late.person_pays_fiscal_share {
-            dues.medical.person_pays = policy.medical.individual + policy.medical.fiscal;
-            dues.medical.government_pays = Decimal::ZERO;
-            dues.medical.exempt = false;
-            dues.medical.basis = None;
-            dues.medical.office = None;
+        let m = &mut dues.medical;
+        m.late = true;
+        m.benefit_from = Some(policy.benefit_from(date));
+        // 需全额缴纳包括各级政府补助资金在内: the person who pays late also
+        // pays the fiscal share. The government's proxy share (低保, 特困,
+        // 70+, half at 60–69) stands; where the government pays the whole
+        // individual share nobody is late by choice and the fiscal share
+        // stays the treasury's own (README, "Policy years are data").
+        if policy.medical.late.person_pays_fiscal_share && !m.exempt {
+            m.late_fiscal = policy.medical.fiscal;
+            m.person_pays += policy.medical.fiscal;
         }
     }
     Ok(dues)
@@ -221,7 +255,7 @@ pub fn compute_on(
 
 fn medical(policy: &PolicyYear, person: &Person, age: i32) -> MedicalDues {
     let rules = &policy.medical;
-    let ineligible = common_ineligibility(person, age);
+    let ineligible = common_ineligibility(person, age, Insurance::Medical);
     let share = rules.individual;
     let mut d = MedicalDues {
         eligible: ineligible.is_none(),
@@ -234,6 +268,8 @@ fn medical(policy: &PolicyYear, person: &Person, age: i32) -> MedicalDues {
         basis: None,
         office: None,
         late: false,
+        late_fiscal: Decimal::ZERO,
+        benefit_from: None,
     };
     if !d.eligible {
         return d;
@@ -264,15 +300,16 @@ fn pension(
     tier: Option<Decimal>,
 ) -> Result<PensionDues, DuesError> {
     let rules = &policy.pension;
-    let ineligible = common_ineligibility(person, age).or(if age < rules.min_age {
-        Some(Ineligible::TooYoung)
-    } else if age > rules.max_age {
-        Some(Ineligible::PensionAge)
-    } else if rules.exclude_students && person.has(Group::Student) {
-        Some(Ineligible::Student)
-    } else {
-        None
-    });
+    let ineligible =
+        common_ineligibility(person, age, Insurance::Pension).or(if age < rules.min_age {
+            Some(Ineligible::TooYoung)
+        } else if age > rules.max_age {
+            Some(Ineligible::PensionAge)
+        } else if rules.exclude_students && person.has(Group::Student) {
+            Some(Ineligible::Student)
+        } else {
+            None
+        });
     let entitled = first_group_in(person, &rules.minimum_tier_groups);
     let proxy = first_group_in(person, &rules.proxy_groups);
     let tiers: Vec<Decimal> = policy

@@ -1,5 +1,6 @@
 //! Special groups (特殊群体) and the offices that certify them.
 
+use super::channel::Insurance;
 use super::wording::{by_word, half_width};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -28,10 +29,19 @@ pub enum Group {
     Disabled4,
     HardshipApproved,
     Student,
+    /// Enrolled in employee insurance for both insurances (职工保险).
     EmployeeInsured,
+    /// Enrolled in employee medical insurance only (职工医保).
+    EmployeeMedical,
+    /// Enrolled in employee pension insurance only (职工养老).
+    EmployeePension,
+    /// Insured for medical insurance in another place (外地参加医保).
+    ElsewhereMedical,
+    /// Insured for pension insurance in another place (外地参加养老).
+    ElsewherePension,
 }
 
-pub const ALL_GROUPS: [Group; 15] = [
+pub const ALL_GROUPS: [Group; 19] = [
     Group::Tekun,
     Group::Dibao,
     Group::DibaoEdge,
@@ -47,6 +57,10 @@ pub const ALL_GROUPS: [Group; 15] = [
     Group::HardshipApproved,
     Group::Student,
     Group::EmployeeInsured,
+    Group::EmployeeMedical,
+    Group::EmployeePension,
+    Group::ElsewhereMedical,
+    Group::ElsewherePension,
 ];
 
 impl Group {
@@ -67,6 +81,10 @@ impl Group {
             Group::HardshipApproved => "hardship-approved",
             Group::Student => "student",
             Group::EmployeeInsured => "employee-insured",
+            Group::EmployeeMedical => "employee-medical",
+            Group::EmployeePension => "employee-pension",
+            Group::ElsewhereMedical => "elsewhere-medical",
+            Group::ElsewherePension => "elsewhere-pension",
         }
     }
 
@@ -87,6 +105,10 @@ impl Group {
             Group::HardshipApproved => "经批准的特别困难",
             Group::Student => "在校学生",
             Group::EmployeeInsured => "已参加职工保险",
+            Group::EmployeeMedical => "已参加职工医保",
+            Group::EmployeePension => "已参加职工养老保险",
+            Group::ElsewhereMedical => "已在外地参加医保",
+            Group::ElsewherePension => "已在外地参加养老保险",
         }
     }
 
@@ -113,6 +135,10 @@ impl Group {
             Group::HardshipApproved => &["特别困难", "因病特别困难"],
             Group::Student => &["学生", "在校生"],
             Group::EmployeeInsured => &["职工保险", "职工参保", "已参加职工"],
+            Group::EmployeeMedical => &["职工医保", "职工医疗保险", "职工基本医疗保险"],
+            Group::EmployeePension => &["职工养老", "职工养老保险", "职工基本养老保险"],
+            Group::ElsewhereMedical => &["外地医保", "异地参加医保", "外地参加医保"],
+            Group::ElsewherePension => &["外地养老", "异地参加养老", "外地参加养老"],
         }
     }
 
@@ -139,6 +165,9 @@ impl Group {
         if t.contains('残') {
             return disability_grade(t);
         }
+        if let Some(g) = exclusion_wording(t) {
+            return g;
+        }
         by_word(
             t,
             &[
@@ -155,7 +184,6 @@ impl Group {
                 (&["优抚"], Group::Youfu),
                 (&["特别困难"], Group::HardshipApproved),
                 (&["在校", "学生"], Group::Student),
-                (&["职工"], Group::EmployeeInsured),
             ],
         )
     }
@@ -167,8 +195,85 @@ impl Group {
 
     /// A status flag rather than a hardship group.
     pub fn is_status(self) -> bool {
-        matches!(self, Group::Student | Group::EmployeeInsured)
+        matches!(self, Group::Student) || self.is_exclusion()
     }
+
+    /// Insured elsewhere or as an employee: off the residents' roster of
+    /// one insurance or both.
+    pub fn is_exclusion(self) -> bool {
+        !self.excludes().is_empty()
+    }
+
+    /// The insurances (medical, pension) this status takes a person out of.
+    pub fn excludes(self) -> &'static [Insurance] {
+        match self {
+            Group::EmployeeInsured => &[Insurance::Medical, Insurance::Pension],
+            Group::EmployeeMedical | Group::ElsewhereMedical => &[Insurance::Medical],
+            Group::EmployeePension | Group::ElsewherePension => &[Insurance::Pension],
+            _ => &[],
+        }
+    }
+
+    /// The exclusion of this kind for one insurance only: 职工参保 with a
+    /// 险种 of 医疗 is 职工医保. `None` when the group is no exclusion.
+    pub fn for_insurance(self, insurance: Insurance) -> Option<Group> {
+        let employee = matches!(
+            self,
+            Group::EmployeeInsured | Group::EmployeeMedical | Group::EmployeePension
+        );
+        let elsewhere = matches!(self, Group::ElsewhereMedical | Group::ElsewherePension);
+        match (employee, elsewhere, insurance) {
+            (true, _, Insurance::Medical) => Some(Group::EmployeeMedical),
+            (true, _, Insurance::Pension) => Some(Group::EmployeePension),
+            (_, true, Insurance::Medical) => Some(Group::ElsewhereMedical),
+            (_, true, Insurance::Pension) => Some(Group::ElsewherePension),
+            _ => None,
+        }
+    }
+
+    /// 五保 and 特困 name the same people since 2014 (五保供养 became
+    /// 特困人员供养): a policy that names either means both.
+    pub fn same_people(self) -> &'static [Group] {
+        match self {
+            Group::Tekun => &[Group::Wubao],
+            Group::Wubao => &[Group::Tekun],
+            _ => &[],
+        }
+    }
+}
+
+/// Words that say a person is insured in another place (外地参保).
+const ELSEWHERE: [&str; 6] = ["外地", "异地", "外省", "省外", "市外", "区外"];
+
+/// An exclusion worded by an office: `城镇职工基本医疗保险` is employee
+/// medical, `企业职工基本养老保险` employee pension, `职工参保` both;
+/// `外地参保（医保）` is medical elsewhere. `Some(None)`: an exclusion whose
+/// insurance the text does not say (`外地参保`: the row's 险种 must say it).
+fn exclusion_wording(t: &str) -> Option<Option<Group>> {
+    let medical = t.contains("医疗") || t.contains("医保");
+    let pension = t.contains("养老");
+    let elsewhere = ELSEWHERE.iter().any(|w| t.contains(w));
+    if elsewhere && (t.contains("参保") || t.contains("参加") || medical || pension) {
+        return Some(match (medical, pension) {
+            (true, false) => Some(Group::ElsewhereMedical),
+            (false, true) => Some(Group::ElsewherePension),
+            _ => None,
+        });
+    }
+    if t.contains("职工") {
+        return Some(Some(match (medical, pension) {
+            (true, false) => Group::EmployeeMedical,
+            (false, true) => Group::EmployeePension,
+            _ => Group::EmployeeInsured,
+        }));
+    }
+    None
+}
+
+/// A person insured elsewhere without saying for which insurance
+/// (`外地参保`): the import takes the insurance from the row's 险种.
+pub fn is_elsewhere_unsaid(text: &str) -> bool {
+    matches!(exclusion_wording(text.trim()), Some(None))
 }
 
 /// The disability group of a grade as lists write it: `二级`, `2级`, `2`,
@@ -292,6 +397,14 @@ mod tests {
             ("残疾人", None),
             ("一级残疾 二级残疾", None),
             ("普通居民", None),
+            ("城镇职工基本医疗保险", Some(Group::EmployeeMedical)),
+            ("企业职工基本养老保险", Some(Group::EmployeePension)),
+            ("职工医保、职工养老", Some(Group::EmployeeInsured)),
+            ("已参加职工", Some(Group::EmployeeInsured)),
+            ("外地参加医保", Some(Group::ElsewhereMedical)),
+            ("在外省参加养老保险", Some(Group::ElsewherePension)),
+            ("异地参保（医疗）", Some(Group::ElsewhereMedical)),
+            ("外地参保", None),
         ] {
             assert_eq!(Group::parse(text), group, "{text}");
         }

@@ -8,6 +8,7 @@ pub mod money;
 pub mod name_keys;
 pub mod policy;
 pub mod progress;
+pub mod rate;
 pub mod village_name;
 pub mod wording;
 

@@ -1,8 +1,9 @@
 //! Search keys for a resident: name suffixes (substring search as prefix
 //! search), pinyin initials and full pinyin for every reading of every
-//! character (polyphones and surname readings included).
+//! character (polyphones and surname readings included) — and the key
+//! names sort by: their pinyin, surname reading first.
 
-use pinyin::ToPinyinMulti;
+use pinyin::{ToPinyin, ToPinyinMulti};
 
 /// Surnames whose reading differs from the character's common one.
 const SURNAME_READINGS: [(char, &str); 12] = [
@@ -88,7 +89,57 @@ pub fn tail_sixes(tail: &str) -> Vec<String> {
     }
 }
 
-/// All search keys of a name.
+/// Marks a name's sort key among its search keys: no search a clerk types
+/// starts with a control character (names refuse them too).
+pub const SORT_MARK: char = '\u{1}';
+
+/// The reading a name sorts by, with its tone: the surname reading for the
+/// first character, else the character's common one.
+fn sort_reading(c: char, surname: bool) -> Option<(&'static str, char)> {
+    let tone = |p: pinyin::Pinyin| {
+        p.with_tone_num_end()
+            .chars()
+            .last()
+            .filter(|d| d.is_ascii_digit())
+            .unwrap_or('5')
+    };
+    if surname && let Some((_, r)) = SURNAME_READINGS.iter().find(|(s, _)| *s == c) {
+        let t = c
+            .to_pinyin_multi()
+            .and_then(|m| m.into_iter().find(|p| p.plain() == *r))
+            .map_or('5', tone);
+        return Some((r, t));
+    }
+    c.to_pinyin().map(|p| (p.plain(), tone(p)))
+}
+
+/// The key names sort by, as people expect: syllable by syllable in pinyin
+/// (单 as shan, 曾 as zeng), the tone next, then the character itself, so
+/// that one surname's people stay together (张 before 章, both zhang1) and
+/// a shorter name comes before a longer one that starts the same. Starts
+/// with [`SORT_MARK`]; a name's keys include it, so the search table walked
+/// from the mark on gives every distinct name in this order.
+pub fn sort_key(name: &str) -> String {
+    let mut out = String::from(SORT_MARK);
+    for (i, c) in name.chars().filter(|c| !c.is_whitespace()).enumerate() {
+        match sort_reading(c, i == 0) {
+            Some((reading, tone)) => {
+                out.push_str(reading);
+                out.push(tone);
+            }
+            // a letter sorts as itself; other marks (·) before any syllable
+            None if c.is_ascii_alphabetic() => {
+                out.push(c.to_ascii_lowercase());
+                out.push('0');
+            }
+            None => out.push('0'),
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// All search keys of a name, and its [`sort_key`].
 pub fn keys(name: &str) -> Vec<String> {
     let name: String = name.chars().filter(|c| !c.is_whitespace()).collect();
     let mut out: Vec<String> = Vec::new();
@@ -100,6 +151,7 @@ pub fn keys(name: &str) -> Vec<String> {
         out.push(initials);
         out.push(full);
     }
+    out.push(sort_key(&name));
     out.sort();
     out.dedup();
     out
@@ -119,7 +171,11 @@ pub enum Query {
 }
 
 pub fn classify(text: &str) -> Option<Query> {
-    let t: String = text.trim().chars().filter(|c| !c.is_whitespace()).collect();
+    let t: String = text
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
     if t.is_empty() {
         return None;
     }
@@ -142,6 +198,19 @@ pub fn classify(text: &str) -> Option<Query> {
         return Some(Query::Key(t.to_ascii_lowercase()));
     }
     Some(Query::Key(t))
+}
+
+/// The check character a whole 18-character ID number typed as a search
+/// should end in, when it ends in another (nobody can have that number: a
+/// digit is mistyped). None for any other text.
+pub fn wrong_check_digit(text: &str) -> Option<char> {
+    let Some(Query::IdNumber(id)) = classify(text) else {
+        return None;
+    };
+    match crate::domain::IdNumber::parse(&id) {
+        Err(crate::domain::id_number::IdError::CheckDigit { expected, .. }) => Some(expected),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -187,6 +256,50 @@ mod tests {
     }
 
     #[test]
+    fn names_sort_by_pinyin_with_surname_readings() {
+        // by code point: 丁 万 于 冯 单 张 曾 章 赵 阿
+        let mut names = vec![
+            "赵六",
+            "单雄",
+            "曾明",
+            "万里",
+            "丁一",
+            "于谦",
+            "冯军",
+            "张伟",
+            "章伟",
+            "张",
+            "阿依古丽·买买提",
+            "张伟华",
+            "展鹏",
+            "李A",
+        ];
+        names.sort_by_key(|n| sort_key(n));
+        assert_eq!(
+            names,
+            [
+                "阿依古丽·买买提",
+                "丁一",
+                "冯军",
+                "李A",
+                "单雄",
+                "万里",
+                "于谦",
+                "曾明",
+                "展鹏",
+                "张",
+                "张伟",
+                "张伟华",
+                "章伟",
+                "赵六",
+            ]
+        );
+        assert!(keys("单雄").contains(&sort_key("单雄")));
+        assert!(sort_key("张 伟") == sort_key("张伟"));
+        assert_eq!(classify("\u{1}zhang"), Some(Query::Key("zhang".into())));
+    }
+
+    #[test]
     fn polyphones_give_every_reading() {
         // 乐 reads le and yue; 长 reads chang and zhang.
         let k = keys("王长乐");
@@ -206,5 +319,8 @@ mod tests {
         assert_eq!(classify("ZS"), Some(Query::Key("zs".into())));
         assert_eq!(classify(" 张 "), Some(Query::Key("张".into())));
         assert_eq!(classify(""), None);
+        assert_eq!(wrong_check_digit("11010519491231002X"), None);
+        assert_eq!(wrong_check_digit("110105194912310021"), Some('X'));
+        assert_eq!(wrong_check_digit("1101051949"), None);
     }
 }

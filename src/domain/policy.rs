@@ -25,7 +25,48 @@ pub struct PolicyYear {
     pub medical: MedicalRules,
     pub targets: Targets,
     pub offices: Offices,
+    /// The plan's steps around collection and their dates (清册公示, 缴费公示).
+    #[serde(default)]
+    pub process: Process,
 }
+
+/// The steps of the plan that have dates: the roster's publicity before
+/// collection and the publicity of who paid.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Process {
+    /// 清册公示: absent when the plan has the roster only as a reference
+    /// (2025); then the roster is made final right after its review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roster_publicity: Option<PublicityStep>,
+    /// 缴费公示: absent in a file that predates these steps, which keeps the
+    /// old rule (after the window, at least 3 days).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_publicity: Option<PublicityStep>,
+}
+
+/// A publicity the plan calls for: how long at least, within which phase,
+/// and whether declaration (申报) waits for it to end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicityStep {
+    pub min_days: u32,
+    /// The phase (`phases[].key`) both its first and last day fall in.
+    pub phase: String,
+    #[serde(default)]
+    pub before_declaration: bool,
+}
+
+/// Which publicity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Publicity {
+    Roster,
+    Payment,
+}
+
+/// Days a publicity lasts at least when the policy file names no step
+/// (files written before the steps were data).
+pub const DEFAULT_PUBLICITY_DAYS: u32 = 3;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -224,6 +265,25 @@ impl PolicyYear {
         if self.medical.half_proxy_percent > 100 {
             return bad("half_proxy_percent 超过 100 / half_proxy_percent exceeds 100".into());
         }
+        for (what, step) in [
+            ("roster_publicity", &self.process.roster_publicity),
+            ("payment_publicity", &self.process.payment_publicity),
+        ] {
+            let Some(step) = step else { continue };
+            let Some(phase) = self.phases.iter().find(|p| p.key == step.phase) else {
+                return bad(format!(
+                    "{what} 的阶段 {} 不存在 / {what}: no phase {}",
+                    step.phase, step.phase
+                ));
+            };
+            let length = (phase.end - phase.start).num_days() + 1;
+            if step.min_days == 0 || i64::from(step.min_days) > length {
+                return bad(format!(
+                    "{what} 的天数 {} 无效 / {what}: min_days {} does not fit phase {}",
+                    step.min_days, step.min_days, phase.key
+                ));
+            }
+        }
         for p in &self.phases {
             if p.start > p.end {
                 return bad(format!(
@@ -254,6 +314,94 @@ impl PolicyYear {
             .find(|p| p.start <= date && date <= p.end)
     }
 
+    pub fn phase(&self, key: &str) -> Option<&Phase> {
+        self.phases.iter().find(|p| p.key == key)
+    }
+
+    pub fn publicity_step(&self, which: Publicity) -> Option<&PublicityStep> {
+        match which {
+            Publicity::Roster => self.process.roster_publicity.as_ref(),
+            Publicity::Payment => self.process.payment_publicity.as_ref(),
+        }
+    }
+
+    /// The least number of days of a publicity this year.
+    pub fn publicity_min_days(&self, which: Publicity) -> u32 {
+        match self.publicity_step(which) {
+            Some(s) => s.min_days,
+            None if which == Publicity::Roster => 1,
+            None => DEFAULT_PUBLICITY_DAYS,
+        }
+    }
+
+    /// Why a publicity from `from` to `to` (both included) does not fit
+    /// the plan, Chinese and English; `None` when it fits.
+    pub fn publicity_refusal(
+        &self,
+        which: Publicity,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Option<(String, String)> {
+        let (zh, en) = match which {
+            Publicity::Roster => ("清册公示", "roster publicity"),
+            Publicity::Payment => ("缴费公示", "payment publicity"),
+        };
+        let year = self.year;
+        if to < from {
+            return Some((
+                format!("{zh}结束日期{to}早于开始日期{from}"),
+                format!("the {en} ends ({to}) before it starts ({from})"),
+            ));
+        }
+        let days = (to - from).num_days() + 1;
+        let least = i64::from(self.publicity_min_days(which));
+        if days < least {
+            return Some((
+                format!("{zh}{from}至{to}共{days}天，{year}年度方案要求不少于{least}天"),
+                format!(
+                    "{en} {from} to {to} is {days} day(s); the {year} plan asks for at least {least}"
+                ),
+            ));
+        }
+        match self
+            .publicity_step(which)
+            .and_then(|s| self.phase(&s.phase))
+        {
+            Some(p) if from < p.start || to > p.end => Some((
+                format!(
+                    "{year}年度方案的{zh}在{}（{}至{}）进行，{from}至{to}不在其中",
+                    p.zh, p.start, p.end
+                ),
+                format!(
+                    "the {year} plan holds the {en} in its {} phase ({} to {}); {from} to {to} is outside it",
+                    p.en, p.start, p.end
+                ),
+            )),
+            Some(_) => None,
+            // A file without the step: the payment publicity follows the window.
+            None if which == Publicity::Payment && from <= self.window.end => Some((
+                format!(
+                    "{zh}应在{year}年度征缴期结束（{}）之后开始",
+                    self.window.end
+                ),
+                format!(
+                    "the {en} starts after the {year} window closes ({})",
+                    self.window.end
+                ),
+            )),
+            None => None,
+        }
+    }
+
+    /// Whether declaration (申报) waits for the village's payment publicity
+    /// to end (2021: 公示结束后…办理虚拟户申报).
+    pub fn declaration_after_publicity(&self) -> bool {
+        self.process
+            .payment_publicity
+            .as_ref()
+            .is_some_and(|s| s.before_declaration)
+    }
+
     pub fn in_window(&self, date: NaiveDate) -> bool {
         self.window.start <= date && date <= self.window.end
     }
@@ -263,12 +411,29 @@ impl PolicyYear {
         date > self.window.end
     }
 
+    /// The first day of medical benefits for a late payment made on `date`:
+    /// `benefit_wait_days` later (缴费满30日后方可享受待遇: paid on 01-01, the
+    /// 30 days 01-01..01-30 are full and benefits start 01-31), never before
+    /// the insured year begins.
+    pub fn benefit_from(&self, date: NaiveDate) -> NaiveDate {
+        let waited = date + chrono::Days::new(u64::from(self.medical.late.benefit_wait_days));
+        let year_start = NaiveDate::from_ymd_opt(self.year, 1, 1).unwrap_or(waited);
+        waited.max(year_start)
+    }
+
     /// The groups allowed the minimum tier, in Chinese (`一级残疾、低保`) and
     /// as codes (`disabled-1, dibao`), for messages.
     pub fn minimum_tier_groups_text(&self) -> (String, String) {
         let groups = &self.pension.minimum_tier_groups;
-        let zh: Vec<&str> = groups.iter().map(|g| g.zh()).collect();
-        let en: Vec<&str> = groups.iter().map(|g| g.code()).collect();
+        let name = |g: &Group, f: fn(Group) -> &'static str, sep: &str| {
+            std::iter::once(*g)
+                .chain(g.same_people().iter().copied())
+                .map(f)
+                .collect::<Vec<_>>()
+                .join(sep)
+        };
+        let zh: Vec<String> = groups.iter().map(|g| name(g, Group::zh, "/")).collect();
+        let en: Vec<String> = groups.iter().map(|g| name(g, Group::code, "/")).collect();
         (zh.join("、"), en.join(", "))
     }
 

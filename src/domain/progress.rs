@@ -29,6 +29,11 @@ impl Counts {
         ratio(self.paid, self.due)
     }
 
+    /// The collection rate as people read it (see [`super::rate`]): 0.675.
+    pub fn shown_rate(&self) -> Option<Decimal> {
+        super::rate::shown(self.paid, self.due)
+    }
+
     /// Coverage of everyone eligible, the exempt included.
     pub fn coverage(&self) -> Option<Decimal> {
         ratio(self.paid + self.exempt_paid, self.due + self.exempt)
@@ -39,8 +44,13 @@ impl Counts {
     }
 }
 
+/// `num / den` to four decimals (the JSON's rates), half up like every
+/// shown rate ([`super::rate::half_up`]).
 pub fn ratio(num: i64, den: i64) -> Option<Decimal> {
-    (den > 0).then(|| (Decimal::from(num) / Decimal::from(den)).round_dp(4))
+    if den <= 0 {
+        return None;
+    }
+    super::rate::half_up(num, den, 4).map(|q| Decimal::from_i128_with_scale(q, 4).normalize())
 }
 
 /// Whether a rate is on pace to reach the target by the window's end,

@@ -17,6 +17,7 @@
 //!   Excel opens as text (the import reads it back as the number).
 
 use super::Encoding;
+use crate::domain::rate;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -63,8 +64,9 @@ impl Cell {
             Cell::Int(i) => i.to_string(),
             Cell::Fen(f) => format!("{:.2}", Decimal::new(*f, 2)),
             Cell::Date(d) => d.to_string(),
-            Cell::Rate(r) => format!("{:.1}%", (r * Decimal::from(100)).round_dp(1)),
-            Cell::Change(r) => format!("{:+.1}%", (r * Decimal::from(100)).round_dp(1)),
+            Cell::Rate(r) => rate::percent_text(*r),
+            Cell::Change(r) if *r >= Decimal::ZERO => format!("+{}", rate::percent_text(*r)),
+            Cell::Change(r) => rate::percent_text(*r),
             Cell::Empty => String::new(),
         }
     }

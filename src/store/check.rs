@@ -31,9 +31,19 @@ const INVARIANTS: &[(&str, &str, &str)] = &[
     (
         "paid-after-death",
         "SELECT p.id FROM payments p JOIN residents r ON r.id = p.resident_id
-          WHERE p.kind = 'payment' AND r.deceased_on IS NOT NULL AND p.paid_on > r.deceased_on
+          WHERE p.kind = 'payment' AND r.deceased_on IS NOT NULL AND p.paid_on >= r.deceased_on
             AND NOT EXISTS (SELECT 1 FROM payments u WHERE u.original_id = p.id) LIMIT 20",
-        "死亡后缴费且未退费 / payment dated after death and not refunded",
+        "死亡当日或之后缴费且未退费 / payment dated on or after the death and not refunded",
+    ),
+    (
+        "roster-deceased",
+        "SELECT ro.year || '/' || ro.insurance || '/' || ro.resident_id
+           FROM residents r JOIN roster ro ON ro.resident_id = r.id
+          WHERE r.deceased_on IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM paid x JOIN payments p ON p.id = x.payment_id
+                             WHERE x.year = ro.year AND x.insurance = ro.insurance
+                               AND x.resident_id = ro.resident_id AND p.paid_on < r.deceased_on) LIMIT 20",
+        "已死亡且死亡前未缴费的人仍在清册中 / a dead person without a payment before the death is still on the roster",
     ),
     (
         "reversal-sums",
@@ -99,7 +109,11 @@ const INVARIANTS: &[(&str, &str, &str)] = &[
              OR c.expected_fen <> coalesce((SELECT sum(p.person_fen) + coalesce(sum(u.person_fen), 0)
                   FROM payments p LEFT JOIN payments u ON u.original_id = p.id AND u.kind = 'reversal'
                  WHERE p.agent_id = c.agent_id AND p.paid_on = c.day AND p.kind = 'payment'
-                   AND p.channel IN ('agent-pos', 'cash')), 0) LIMIT 20",
+                   AND (p.channel = 'cash' OR (c.pos_fen IS NULL AND p.channel = 'agent-pos'))), 0)
+             OR c.pos_fen <> coalesce((SELECT sum(p.person_fen) + coalesce(sum(u.person_fen), 0)
+                  FROM payments p LEFT JOIN payments u ON u.original_id = p.id AND u.kind = 'reversal'
+                 WHERE p.agent_id = c.agent_id AND p.paid_on = c.day AND p.kind = 'payment'
+                   AND p.channel = 'agent-pos'), 0) LIMIT 20",
         "已结账的代办员日报与缴费或解缴记录不符 / a closed agent-day no longer matches its payments or cash",
     ),
     (
@@ -110,7 +124,9 @@ const INVARIANTS: &[(&str, &str, &str)] = &[
          UNION ALL
          SELECT i.declaration_id FROM declaration_items i JOIN declarations d ON d.id = i.declaration_id
            JOIN payments p ON p.id = i.payment_id LEFT JOIN agents a ON a.id = p.agent_id
-          WHERE a.id IS NULL OR a.village_id <> d.village_id OR p.year <> d.year OR p.kind <> 'payment'
+          WHERE a.id IS NULL OR p.year <> d.year OR p.kind <> 'payment'
+             OR CASE WHEN a.counter THEN (SELECT r.village_id FROM residents r WHERE r.id = p.resident_id)
+                     ELSE a.village_id END <> d.village_id
              OR NOT EXISTS (SELECT 1 FROM remittance_closes c WHERE c.agent_id = p.agent_id AND c.day = p.paid_on)
           LIMIT 20",
         "申报批次与其缴费记录不符 / a declaration disagrees with its payments",
@@ -238,7 +254,7 @@ impl Store {
                 "backup",
                 "database",
                 None,
-                &format!("{{\"out\":{out:?}}}"),
+                &serde_json::json!({"out": out}).to_string(),
             )?;
             Ok(())
         })

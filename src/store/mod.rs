@@ -22,6 +22,7 @@ pub mod console;
 pub mod exports;
 pub mod imports;
 pub mod meta;
+pub mod name_order;
 pub mod registry;
 pub mod schema;
 pub mod users;
@@ -99,6 +100,7 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "cache_size", -32_000)?;
+    name_order::register(conn)?;
     Ok(())
 }
 

@@ -6,6 +6,7 @@
 use super::{Result, Store, StoreError, audit, now_text};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
+use serde_json::json;
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -151,10 +152,7 @@ impl Store {
                 },
                 "users",
                 None,
-                &format!(
-                    "{{\"login\":{login:?},\"role\":\"{}\",\"before\":{before:?}}}",
-                    role.code()
-                ),
+                &json!({"login": login, "role": role.code(), "before": before}).to_string(),
             )?;
             Ok(())
         })
@@ -192,7 +190,7 @@ impl Store {
                 "remove-user",
                 "users",
                 None,
-                &format!("{{\"login\":{login:?}}}"),
+                &json!({"login": login}).to_string(),
             )?;
             Ok(())
         })

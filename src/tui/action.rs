@@ -62,6 +62,11 @@ pub enum Action {
     ReverseSort,
     ShowFullId,
     ExportList,
+    // payments and the daily remittance
+    RefundPayment,
+    ReversePayment,
+    RecordRemittance,
+    CloseRemittance,
     // views
     ViewMain,
     ViewDashboard,

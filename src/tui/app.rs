@@ -14,7 +14,8 @@ use super::keymap::Context;
 use super::layout::{self, Pane};
 use super::overlays::Overlay;
 use super::overlays::export::{self, ExportEvent, ExportForm, ExportSpec, ExportStep};
-use super::overlays::payment::{self, FormData, PaymentForm, PaymentReply, Step};
+use super::overlays::payment::{self, FormData, PaymentForm, PaymentReply, ReceiptCheck, Step};
+use super::overlays::prompt::{self, Prompt, PromptReply, PromptStep};
 use super::overlays::search::{SearchBox, SearchState};
 use super::session::Session;
 use super::strings::{S, fill};
@@ -79,6 +80,8 @@ pub struct App {
     outstanding: OutstandingView,
     audit: AuditView,
     remittance: Remittance,
+    /// reversals (冲正) are offered to admins only
+    admin: bool,
     overlay: Option<Overlay>,
     message: Option<(String, Tone)>,
     size: Rect,
@@ -100,6 +103,7 @@ impl App {
         })?;
         let data_version = store.data_version()?;
         let reminder = backup_reminder(&store, ui.lang)?;
+        let admin = store.role()? == Some(store::users::Role::Admin);
         let mut app = App {
             measures: measures(&session.policy),
             workers,
@@ -115,7 +119,8 @@ impl App {
             dashboard: Dashboard::new(Arc::clone(&session)),
             outstanding: OutstandingView::new(Arc::clone(&session)),
             audit: AuditView::default(),
-            remittance: Remittance,
+            remittance: Remittance::new(Arc::clone(&session)),
+            admin,
             overlay: None,
             message: reminder,
             size: Rect::new(0, 0, 80, 24),
@@ -141,6 +146,8 @@ impl App {
         self.main.layout(body);
         self.outstanding.layout(body);
         self.audit
+            .set_visible(usize::from(body.height.saturating_sub(3)));
+        self.remittance
             .set_visible(usize::from(body.height.saturating_sub(3)));
         self.pump();
     }
@@ -216,7 +223,7 @@ impl App {
             ViewId::Dashboard => self.dashboard.fetches(),
             ViewId::Outstanding => self.outstanding.fetches(),
             ViewId::Audit => self.audit.fetches(),
-            ViewId::Remittance => Vec::new(),
+            ViewId::Remittance => self.remittance.fetches(),
         };
         for (slot, job) in fetches {
             self.submit(slot, job);
@@ -231,6 +238,15 @@ impl App {
         self.dashboard.invalidate(g);
         self.outstanding.invalidate(g);
         self.audit.invalidate(g);
+        self.remittance.invalidate(g);
+    }
+
+    /// Our own commit: refresh now, and do not count it twice.
+    fn own_commit(&mut self) {
+        self.data_changed();
+        if let Ok(v) = self.watch.data_version() {
+            self.data_version = v;
+        }
     }
 
     fn route(&mut self, slot: Slot, reply: Reply) {
@@ -273,6 +289,29 @@ impl App {
             Slot::AuditCount | Slot::AuditPage => {
                 self.audit.accept_reply(slot, reply);
             }
+            Slot::Remittance => {
+                self.remittance.accept_reply(slot, reply);
+            }
+            Slot::Prompt => {
+                if let Ok(r) = reply.downcast::<PromptReply>() {
+                    match r.result {
+                        Ok(text) => {
+                            if matches!(self.overlay, Some(Overlay::Prompt(_))) {
+                                self.overlay = None;
+                            }
+                            self.message = Some((text, Tone::Good));
+                            self.own_commit();
+                        }
+                        Err(e) => {
+                            if let Some(Overlay::Prompt(p)) = &mut self.overlay {
+                                p.step = PromptStep::Refused(e);
+                            } else {
+                                self.message = Some((e, Tone::Bad));
+                            }
+                        }
+                    }
+                }
+            }
             Slot::FullId => {
                 if let Ok(r) = reply.downcast::<FullIdReply>() {
                     let full = r.result.clone();
@@ -290,10 +329,21 @@ impl App {
                 }
             }
             Slot::PayForm => {
+                let lang = self.ui.lang;
                 if let (Some(Overlay::Payment(f)), Ok(d)) =
                     (&mut self.overlay, reply.downcast::<FormData>())
                 {
-                    f.accept_data(*d);
+                    f.accept_data(*d, lang);
+                    if let Some(job) = f.check_job() {
+                        self.workers.submit(Slot::PayCheck, job);
+                    }
+                }
+            }
+            Slot::PayCheck => {
+                if let (Some(Overlay::Payment(f)), Ok(c)) =
+                    (&mut self.overlay, reply.downcast::<ReceiptCheck>())
+                {
+                    f.accept_check(*c);
                 }
             }
             Slot::Payment => {
@@ -314,7 +364,17 @@ impl App {
                                     &yuan(rec.government_fen),
                                 ],
                             );
-                            self.message = Some((text, Tone::Good));
+                            // Recorded, but worth a look (another village's
+                            // agent, a payment to refund): say so.
+                            self.message = Some(if rec.warnings.is_empty() {
+                                (text, Tone::Good)
+                            } else {
+                                (format!("{text}  {}", rec.warnings.join("  ")), Tone::Warn)
+                            });
+                            // the record just made stays on screen
+                            if self.view == ViewId::Main {
+                                self.main.pin(rec.resident_id);
+                            }
                             // our own commit: refresh now, and do not count it twice
                             self.data_changed();
                             if let Ok(v) = self.watch.data_version() {
@@ -339,6 +399,7 @@ impl App {
             self.main.residents.notice.take(),
             self.outstanding.list.notice.take(),
             self.audit.notice.take().map(|n| (n, Tone::Bad)),
+            self.remittance.notice.take().map(|n| (n, Tone::Bad)),
         ]
         .into_iter()
         .flatten()

@@ -36,6 +36,7 @@ pub enum Context {
     Detail,
     Overlay,
     Input,
+    Remittance,
 }
 
 impl Context {
@@ -56,6 +57,7 @@ impl Context {
             Context::Detail => S::CtxDetail,
             Context::Overlay => S::CtxOverlay,
             Context::Input => S::CtxInput,
+            Context::Remittance => S::CtxRemittance,
         }
         .get(lang)
     }

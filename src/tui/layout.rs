@@ -93,8 +93,9 @@ impl Panes {
 }
 
 const THREE_PANES: u16 = 140;
-const TOWNS_COLS: u16 = 30;
-const TOWNS_COLS_NARROW: u16 = 26;
+const TOWNS_COLS: u16 = 34;
+/// room for a name, three rates (medical and both pension bands) and a marker
+const TOWNS_COLS_NARROW: u16 = 31;
 const DETAIL_COLS: u16 = 44;
 const DETAIL_COLS_NARROW: u16 = 40;
 
@@ -171,20 +172,20 @@ mod tests {
     #[test]
     fn panes_by_width() {
         let wide = panes(Rect::new(0, 3, 160, 36), Pane::Towns);
-        assert_eq!(wide.towns.unwrap().width, 30);
-        assert_eq!(wide.residents.unwrap(), Rect::new(30, 3, 86, 36));
+        assert_eq!(wide.towns.unwrap().width, 34);
+        assert_eq!(wide.residents.unwrap(), Rect::new(34, 3, 82, 36));
         assert_eq!(wide.detail.unwrap(), Rect::new(116, 3, 44, 36));
 
         let big = panes(Rect::new(0, 3, 120, 36), Pane::Residents);
-        assert_eq!(big.towns.unwrap().width, 26);
-        assert_eq!(big.residents.unwrap().width, 94);
+        assert_eq!(big.towns.unwrap().width, 31);
+        assert_eq!(big.residents.unwrap().width, 89);
         assert_eq!(big.detail, None);
 
         let ssh = Rect::new(0, 3, 80, 20);
         let p = panes(ssh, Pane::Residents);
         assert_eq!(
             (p.towns.unwrap().width, p.residents.unwrap().width),
-            (26, 54)
+            (31, 49)
         );
         assert_eq!(p.detail, None);
         let p = panes(ssh, Pane::Detail);

@@ -15,7 +15,7 @@
 //! | [`session`] | the database, user, year, policy and as-of date of a console |
 //! | [`worker`] | store work on threads with their own connections, newest job per slot |
 //! | [`views`] | towns, residents, detail (linked in the main view), dashboard, outstanding, audit, remittance |
-//! | [`overlays`] | search, payment form, export dialog (help and palette are widgets) |
+//! | [`overlays`] | search, payment form, export dialog, prompts for refunds, reversals and remittances (help and palette are widgets) |
 //! | [`app`] | the console itself: keys, replies, refresh on `data_version`, drawing |
 //!
 //! # How a view plugs in
@@ -73,6 +73,7 @@
 
 pub mod action;
 pub mod app;
+pub mod colors;
 pub mod key;
 pub mod keymap;
 pub mod layout;

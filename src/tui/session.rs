@@ -12,10 +12,22 @@ use std::path::{Path, PathBuf};
 pub const CACHE_LIST_KIB: i64 = 8_000;
 pub const CACHE_SMALL_KIB: i64 = 2_000;
 
+/// Why a session is read-only: the console names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadOnlyWhy {
+    /// `--read-only` on the command line
+    Flag,
+    /// the login is a supervisor's (or not registered once users exist)
+    Supervisor,
+    /// the database file cannot be written by this login
+    File,
+}
+
 #[derive(Debug, Clone)]
 pub struct Session {
     pub db: PathBuf,
     pub read_only: bool,
+    pub read_only_why: Option<ReadOnlyWhy>,
     pub user: String,
     pub policy: PolicyYear,
     pub as_of: NaiveDate,
@@ -32,7 +44,11 @@ impl Session {
         user: Option<String>,
     ) -> store::Result<(Session, Store)> {
         let user = user.unwrap_or_else(|| store::acting_login(db));
-        let mut read_only = read_only;
+        let mut why = read_only.then_some(ReadOnlyWhy::Flag);
+        if why.is_none() && !writable(db) {
+            why = Some(ReadOnlyWhy::File);
+        }
+        let mut read_only = why.is_some();
         let mut store = open_store(db, read_only, &user, CACHE_SMALL_KIB)?;
         // A supervisor (or a login not registered once users exist) works
         // read-only at the SQLite level: no code path can write.
@@ -43,6 +59,7 @@ impl Session {
             )
         {
             read_only = true;
+            why = Some(ReadOnlyWhy::Supervisor);
             store = open_store(db, true, &user, CACHE_SMALL_KIB)?;
         }
         let policies = store.policies()?;
@@ -59,6 +76,7 @@ impl Session {
         let session = Session {
             db: db.to_path_buf(),
             read_only,
+            read_only_why: why,
             user,
             policy,
             as_of,
@@ -75,6 +93,12 @@ impl Session {
     pub fn open_store(&self, cache_kib: i64) -> store::Result<Store> {
         open_store(&self.db, self.read_only, &self.user, cache_kib)
     }
+}
+
+/// Whether this login may write the database file (a missing file is left
+/// to the store, which reports it).
+fn writable(db: &Path) -> bool {
+    !db.exists() || std::fs::OpenOptions::new().write(true).open(db).is_ok()
 }
 
 fn open_store(db: &Path, read_only: bool, user: &str, cache_kib: i64) -> store::Result<Store> {

@@ -49,8 +49,21 @@ texts! {
     // header
     HeaderYear => "{}年度", "{}";
     HeaderAsOf => "截至{}", "as of {}";
-    HeaderDay => "第{}天/共{}天", "day {}/{}";
+    HeaderDay => "第{}/{}天", " day {}/{}";
     ReadOnly => "只读", "read-only";
+    ReadOnlyFlag => "只读模式（--read-only）", "read-only (--read-only)";
+    ReadOnlySupervisor => "只读：督导账号", "read-only: supervisor";
+    ReadOnlyFile => "只读：数据库文件不可写", "read-only: database file not writable";
+    MsgReadOnlyFlag => "只读模式（--read-only 打开）：不能修改记录", "read-only mode (opened with --read-only): no changes";
+    MsgReadOnlyFile => "只读：数据库文件不可写，不能修改记录", "read-only: the database file is not writable";
+    ColMedicalShort => "医保", "Med";
+    ColBandShort => "养{}", "P{}";
+    LegendTitle => "标记", "Markers";
+    LegendBehind => "落后于应有进度", "behind pace";
+    LegendFarBehind => "落后超过10个百分点", "over 10 pts behind";
+    LegendMet => "已达目标", "target reached";
+    LegendMedical => "医保落后", "medical behind";
+    LegendBand => "该岁起的养老段落后", "band from age behind";
     // phases (names also come with each policy year; these are the fallbacks)
     PhaseBefore => "征缴未开始", "before the window";
     PhaseAfter => "征缴已结束", "window closed";
@@ -65,6 +78,7 @@ texts! {
     GaugeMedical => "医保", "Medical";
     GaugeCoverage => "参保覆盖", "Coverage";
     GaugeTarget => "目标{}", "target {}";
+    GaugeDistrict => "全区{}", "all {}";
     GaugeNoData => "无数据", "no data";
     PaceMet => "已达标", "target met";
     PaceOnPace => "进度正常", "on pace";
@@ -158,7 +172,7 @@ texts! {
     ColMedicalRate => "医保%", "Med%";
     ColPensionRate => "养老%", "Pen%";
     ColRank => "名次", "Rank";
-    ColProjected => "预计", "Proj.";
+    ColProjected => "预计%", "Proj%";
     ColTime => "时间", "Time";
     ColUser => "用户", "User";
     ColAction => "操作", "Action";
@@ -196,12 +210,31 @@ texts! {
     KindReversal => "冲正", "reversal ";
     KindRefund => "退费", "refund ";
     DashRanking => "各镇街进度排名（按{}）", "towns ranked by {}";
+    DashBestFirst => "名次1最好，从高到低", "rank 1 is the best, highest first";
+    DashWorstFirst => "从最落后的排起", "worst first";
     DashTrend => "每日缴费笔数 {}至{} 峰值{}笔/天 合计{}笔", "payments per day {} to {}: peak {}, total {}";
     DashProjection => "按当前进度预计期末：{}", "at this pace the window ends at: {}";
-    RemittanceLater => "日报解核对视图随缴费解缴模块提供，正在开发中。", "The daily remittance view comes with the remittance module, which is being built.";
-    RemittanceMeanwhile => "在此之前，可在总览中按村居筛选已缴名单，与代办员的日报核对。", "Meanwhile, filter the main view's list by paid per village to check an agent's daily report.";
+    RemitClosed => "已结账", "closed";
+    RemitHeld => "滞留", "held";
+    RemitShort => "短款", "short";
+    RemitOver => "长款", "over";
+    RemitBalanced => "相符", "balanced";
+    RemitWaiting => "待解缴", "to hand in";
+    RemitCount => "笔数", "Pays";
+    RemitExpected => "应解缴", "Expected";
+    RemitCash => "已解缴", "Handed in";
+    RemitDifference => "差额", "Diff.";
+    RemitSummary => "未结账{}条 滞留{}条 短款{}元", "{} open, {} held, {} short";
+    RemitOpenDays => "未结账", "open days";
+    RemitAllDays => "全部日期", "every day";
+    RemitNone => "（没有代办员日报）", "(no agent days)";
+    CtxRemittance => "日报解", "Remittance";
     SearchNoHits => "没有找到", "nothing found";
     SearchDeceased => "{} 已于{}死亡", "{}, died {}";
+    SearchFound => "找到{}人", "{} found";
+    SearchFoundFirst => "前{}人，请输入更多字缩小范围", "first {}: type more to narrow";
+    SearchSameName => "同名{}人", "{} same name";
+    SearchCheckDigit => "身份证号校验位不对（应为{}），可能有数字录错", "check digit wrong (should be {}): a digit may be mistyped";
     PayTitle => "登记缴费", "Record a payment";
     PayConfirmTitle => "确认缴费", "Confirm the payment";
     PayInsurance => "险种", "Insurance";
@@ -211,17 +244,52 @@ texts! {
     PayShares => "个人缴费 {} 元，政府代缴 {} 元", "the person pays {}, the government {}";
     PaySubsidy => "，政府补贴 {} 元", ", subsidy {}";
     PayLate => "（逾期缴费）", " (late)";
-    PayEditHelp => "{}/{} 换项  ←→ 选择  {} 下一步  {} 取消", "{}/{} field  Left/Right choose  {} next  {} cancel";
+    PayEditHelp => "{}/{} 换项  {} 选择  {} 下一步  {} 取消", "{}/{} field  {} choose  {} next  {} cancel";
     PayWhat => "{} {}年度{}", "{}: {} {}";
     PayWhatTier => "{} {}年度{} {}元档", "{}: {} {}, tier {}";
     PayHow => "渠道 {}  缴费日期 {}", "channel {}  date {}";
     PayConfirmHelp => "{} 确认登记  {} 返回修改", "{} records it  {} goes back";
     PayRefusedHelp => "{} 返回修改", "{} goes back";
     PaySending => "正在登记…", "recording…";
+    PayNothing => "{} {}年度没有可登记的缴费（医保：{}，养老：{}）", "nothing to record for {} in {} (medical: {}, pension: {})";
+    PayNothingDeceased => "{}已于{}死亡，不能缴费（死亡后缴费须退费）", "{} died on {}: no payment after death (refund one instead)";
+    PayNothingCancelled => "{}户籍已于{}注销，不能缴费", "{}'s hukou was cancelled on {}: no payment";
+    PayChecking => "正在核对收据号…", "checking the receipt number…";
+    PayReceiptWillUse => "将使用收据号 {}", "will use receipt {}";
+    MsgPickResident => "请先在居民列表中选中一位居民（登记缴费只对选中的居民）", "highlight a resident in the residents list first (payments act on the highlighted resident only)";
     ExportTitle => "导出清单", "Export the list";
-    ExportWhat => "{} {}名单，CSV（UTF-8），身份证号已隐去", "{}, {} list, CSV (UTF-8), ID numbers masked";
-    ExportMarked => "已选的{}人，CSV（UTF-8），身份证号已隐去", "the {} marked residents, CSV (UTF-8), ID numbers masked";
-    ExportNote => "Excel格式随数据交换模块提供", "XLSX comes with the exchange module";
+    ExportWhat => "{} {}名单，身份证号已隐去", "{}, {} list, ID numbers masked";
+    ExportMarked => "已选的{}人，身份证号已隐去", "the {} marked residents, ID numbers masked";
+    ExportNote => "Excel（.xlsx）；以 .csv 结尾则写 CSV；仅本人可读，记入操作日志", "XLSX, or CSV for a name ending .csv; owner-only; audited";
+    ExportMarkedName => "已选{}人", "{}-marked";
+    ExportFolder => "保存到文件夹：{}", "folder: {}";
+    ExportExists => "文件已存在，不会覆盖：{}，请换一个文件名", "{} exists and is never replaced: choose another name";
+    ExportExtension => "文件名应以 .xlsx 或 .csv 结尾", "the file name must end in .xlsx or .csv";
+    ExportSubtitle => "{}年度，身份证号已隐去", "{}, ID numbers masked";
+    PromptReason => "原因", "Reason";
+    PromptCash => "解缴金额", "Cash";
+    PromptSlip => "回执单号", "Bank slip";
+    PromptPayment => "缴费记录", "Payment";
+    PromptRefundTitle => "退费", "Refund";
+    PromptReverseTitle => "冲正（管理员）", "Reversal (admin)";
+    PromptRemitTitle => "登记解缴", "Cash handed in";
+    PromptCloseTitle => "日报结账", "Close the day";
+    PromptDay => "{} 代办员{} {}  应解缴{} 已解缴{}", "{} agent {} {}: expected {}, handed in {}";
+    PromptBadCash => "解缴金额“{}”无效：应为正数，最多两位小数", "cash '{}' is not valid: a positive amount, at most two decimals";
+    PromptNoPayments => "没有可退费或冲正的缴费记录", "no payment in force to refund or reverse";
+    PromptNeedReason => "请填写原因", "a reason is required";
+    PromptNeedSlip => "请填写银行存款回执单号", "the bank slip number is required";
+    PromptUndoWhat => "{}  原因：{}", "{}, reason: {}";
+    PromptRemitWhat => "代办员{} {}的费款 {} 元，回执单{}，解缴日期{}", "agent {}, {}: {} handed in, slip {}, on {}";
+    PromptCloseWhat => "代办员{} {}的日报结账（钱表相符），结账日期{}；结账后该日不能再补录或冲正", "close agent {}'s {} (cash equals payments) on {}; no payment or reversal may change it afterwards";
+    PromptEditHelp => "{} 下一步  {} 取消  ↑↓ 换项", "{} next  {} cancel  Up/Down field";
+    MsgRefunded => "已退费：{}", "refunded: {}";
+    MsgReversed => "已冲正：{}", "reversed: {}";
+    MsgRemitted => "已登记解缴：代办员{} {} 累计{}元", "cash recorded: agent {}, {}, {} in all";
+    MsgClosed => "已结账：代办员{} {}", "closed: agent {}, {}";
+    MsgAdminOnly => "冲正须由管理员办理；经办员可办理退费", "reversals are for admins; a clerk may record a refund";
+    MsgNoAgentDay => "请先选择一条代办员日报", "select an agent's day first";
+    MsgExportReadOnly => "只读模式不能导出名单：每次导出都须记入操作日志", "read-only: lists are exported only when the export can be written to the audit log";
     ExportFile => "文件：", "File: ";
     ExportHelp => "{} 开始导出  {} 取消", "{} starts  {} cancels";
     ExportRunning => "正在导出 {}/{}", "exporting {}/{}";
@@ -269,6 +337,9 @@ pub fn fill(template: &str, args: &[&dyn std::fmt::Display]) -> String {
 pub fn audit_action(name: &str) -> Option<(&'static str, &'static str)> {
     Some(match name {
         "record-payment" => ("登记缴费", "payment"),
+        "export" => ("导出名单", "export"),
+        "record-remittance" => ("登记解缴", "cash handed in"),
+        "close-remittance" => ("日报结账", "day closed"),
         "show-full-id" => ("查看完整证号", "full ID shown"),
         "reversal" => ("冲正", "reversal"),
         "refund" => ("退费", "refund"),
@@ -313,6 +384,10 @@ pub fn action(a: Action) -> (&'static str, &'static str) {
         ReverseSort => ("倒序", "reverse sort"),
         ShowFullId => ("显示完整证号", "show full ID number"),
         ExportList => ("导出清单", "export list"),
+        RefundPayment => ("退费", "refund a payment"),
+        ReversePayment => ("冲正（管理员）", "reverse a payment (admin)"),
+        RecordRemittance => ("登记解缴", "record cash handed in"),
+        CloseRemittance => ("日报结账", "close an agent's day"),
         ViewMain => ("总览", "main view"),
         ViewDashboard => ("进度看板", "dashboard"),
         ViewOutstanding => ("未缴清单", "outstanding list"),
@@ -373,11 +448,11 @@ mod tests {
 
     #[test]
     fn fill_replaces_placeholders_in_order() {
+        assert_eq!(fill(S::HeaderDay.get(Lang::Zh), &[&45, &122]), "第45/122天");
         assert_eq!(
-            fill(S::HeaderDay.get(Lang::Zh), &[&45, &122]),
-            "第45天/共122天"
+            fill(S::HeaderDay.get(Lang::En), &[&45, &122]),
+            " day 45/122"
         );
-        assert_eq!(fill(S::HeaderDay.get(Lang::En), &[&45, &122]), "day 45/122");
         assert_eq!(fill("{} and {}", &[&1]), "1 and {}");
     }
 

@@ -7,6 +7,7 @@
 //! arrive together (a slow SSH link delivers them in bursts, a held PageDown
 //! repeats) are all handled before one redraw. A resize redraws at once.
 
+use super::colors::{BasicColors, Depth};
 use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -128,7 +129,7 @@ pub fn run<B: Backend, C: Console, E: Events>(
 
 /// The real terminal, set up; dropping it restores the terminal.
 pub struct Tui {
-    terminal: Terminal<CrosstermBackend<Stdout>>,
+    terminal: Terminal<CrosstermBackend<BasicColors<Stdout>>>,
     stop: Arc<AtomicBool>,
     signals: SignalWatch,
 }
@@ -144,7 +145,7 @@ impl Tui {
         let stop = Arc::new(AtomicBool::new(false));
         let signals = SignalWatch::start(Arc::clone(&stop))?;
         ACTIVE.store(true, Ordering::SeqCst);
-        let setup = || -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
+        let setup = || -> io::Result<Terminal<CrosstermBackend<BasicColors<Stdout>>>> {
             enable_raw_mode()?;
             let mut stdout = io::stdout();
             execute!(
@@ -153,7 +154,9 @@ impl Tui {
                 EnableBracketedPaste,
                 cursor::Hide
             )?;
-            let mut terminal = Terminal::new(CrosstermBackend::new(stdout))?;
+            // basic colour escapes unless the terminal says it has more
+            let out = BasicColors::new(stdout, Depth::from_env());
+            let mut terminal = Terminal::new(CrosstermBackend::new(out))?;
             terminal.clear()?;
             Ok(terminal)
         };
@@ -173,7 +176,7 @@ impl Tui {
         }
     }
 
-    pub fn terminal(&mut self) -> &mut Terminal<CrosstermBackend<Stdout>> {
+    pub fn terminal(&mut self) -> &mut Terminal<CrosstermBackend<BasicColors<Stdout>>> {
         &mut self.terminal
     }
 

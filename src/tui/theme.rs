@@ -117,10 +117,12 @@ impl Theme {
         Theme { color, sym }
     }
 
-    /// Colours unless `NO_COLOR` is set to anything non-empty (no-color.org).
+    /// Colours unless `NO_COLOR` is set to anything non-empty (no-color.org)
+    /// or the terminal has none (`TERM=vt100`, see [`super::colors::Depth`]).
     pub fn from_env(ascii: bool) -> Theme {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Theme::new(!no_color, ascii)
+        let mono = super::colors::Depth::from_env() == super::colors::Depth::None;
+        Theme::new(!no_color && !mono, ascii)
     }
 
     pub fn tone(&self, tone: Tone) -> Style {

@@ -40,9 +40,15 @@ pub enum Slot {
     Search,
     /// the payment form's fresh detail of the resident
     PayForm,
+    /// the payment form's receipt number, checked as typed
+    PayCheck,
     Payment,
     AuditCount,
     AuditPage,
+    /// the remittance view's agent-days
+    Remittance,
+    /// a refund, reversal, cash handed in or a day closed
+    Prompt,
 }
 
 /// Which residents list: the main view's or the outstanding view's.

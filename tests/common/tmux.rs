@@ -17,6 +17,11 @@ impl Tmux {
     /// that is skipped. A shell around the console reports how it ended
     /// (tmux's own record of a dead pane's status is not reliable).
     pub fn console(db: &Path, user: &str, what: &str) -> Option<Tmux> {
+        Tmux::console_with(db, user, what, "TERM=xterm-256color", "")
+    }
+
+    /// As [`Tmux::console`], with `env` (`TERM=linux`) and console `args`.
+    pub fn console_with(db: &Path, user: &str, what: &str, env: &str, args: &str) -> Option<Tmux> {
         if Command::new("tmux").arg("-V").output().is_err() {
             eprintln!("SKIPPED: tmux is not installed (apt-get install tmux); {what} did not run");
             return None;
@@ -25,7 +30,7 @@ impl Tmux {
             socket: format!("zhengjiao-{user}-{}", std::process::id()),
         };
         let command = format!(
-            "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color ZHENGJIAO_USER={user} {} --db '{}'; echo \"console ended: $?\"; sleep 60",
+            "env -u COLORTERM LANG=C.UTF-8 LC_ALL=C.UTF-8 {env} ZHENGJIAO_USER={user} {} --db '{}' {args}; echo \"console ended: $?\"; sleep 60",
             env!("CARGO_BIN_EXE_zhengjiao"),
             db.display()
         );
@@ -54,6 +59,13 @@ impl Tmux {
             .args(args)
             .output()
             .expect("run tmux")
+    }
+
+    /// Copy what the program writes to the terminal (raw escapes) to `file`.
+    pub fn pipe_to(&self, file: &Path) {
+        let cmd = format!("cat >> '{}'", file.display());
+        let out = self.run(&["pipe-pane", "-o", "-t", "zj", &cmd]);
+        assert!(out.status.success(), "pipe-pane: {out:?}");
     }
 
     pub fn screen(&self) -> String {

@@ -76,6 +76,14 @@ pub(super) fn write(ctx: &Ctx, writer: &mut ListWriter, args: &ExportArgs) -> an
             Column::new("排名", 5.0),
         ]);
     }
+    // The district's plan table (附件2): completion against its headcounts.
+    columns.extend([
+        Column::new("医保计划人数", 10.0),
+        Column::new("医保完成计划", 10.0),
+        Column::new("养老计划人数", 10.0),
+        Column::new("养老已缴人数", 10.0),
+        Column::new("养老完成计划", 10.0),
+    ]);
     let scope_name = match (&town, total.name.as_str()) {
         (Some(_), name) => name.to_string(),
         (None, _) => "山亭区".to_string(),
@@ -124,14 +132,17 @@ pub(super) fn write(ctx: &Ctx, writer: &mut ListWriter, args: &ExportArgs) -> an
         let mut cells = vec![seq, Cell::text(&a.name)];
         for (m, (key, _)) in measures.iter().enumerate() {
             let c: Counts = counts(a, key);
-            let change = match (c.rate(), prev.and_then(|p| counts(p, key).rate())) {
+            let change = match (
+                c.shown_rate(),
+                prev.and_then(|p| counts(p, key).shown_rate()),
+            ) {
                 (Some(now), Some(then)) => Cell::Change(now - then),
                 _ => Cell::Empty,
             };
             cells.extend([
                 Cell::Int(c.due),
                 Cell::Int(c.paid),
-                c.rate().map(Cell::Rate).unwrap_or(Cell::Empty),
+                c.shown_rate().map(Cell::Rate).unwrap_or(Cell::Empty),
                 change,
                 match rank {
                     Some(i) => Cell::Int(ranks[m][i] as i64),
@@ -139,6 +150,21 @@ pub(super) fn write(ctx: &Ctx, writer: &mut ListWriter, args: &ExportArgs) -> an
                 },
             ]);
         }
+        let plan = |n: i64| {
+            if a.in_plan {
+                Cell::Int(n)
+            } else {
+                Cell::text("计划外")
+            }
+        };
+        let done = |r: Option<rust_decimal::Decimal>| r.map(Cell::Rate).unwrap_or(Cell::Empty);
+        cells.extend([
+            plan(a.medical_planned),
+            done(a.medical_plan_completion()),
+            plan(a.pension_planned),
+            Cell::Int(a.pension_paid()),
+            done(a.pension_plan_completion()),
+        ]);
         cells
     };
     for (seq, &i) in order.iter().enumerate() {
@@ -148,7 +174,7 @@ pub(super) fn write(ctx: &Ctx, writer: &mut ListWriter, args: &ExportArgs) -> an
     }
     writer.row(&line(&total, old_total.as_ref(), None, Cell::text("合计")))?;
     writer.notes(&[format!(
-        "缴费率为已缴人数占应缴人数（不含政府全额代缴人员）的比例；目标：医疗保险{}%，{}。",
+        "缴费率为已缴人数占应缴人数（不含政府全额代缴人员）的比例；完成计划为已缴人数占区计划人数（附件2，同样不含免缴费认定人员）的比例，山亭经济开发区不在计划表中（其村居的人数计在原所属镇街的计划里），其缴费计入全区合计；目标：医疗保险{}%，{}。",
         policy.targets.medical_percent,
         policy
             .targets

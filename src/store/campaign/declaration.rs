@@ -7,6 +7,7 @@ use crate::store::{Result, Store, StoreError, audit};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
+use serde_json::json;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -71,10 +72,13 @@ pub struct PendingVillage {
 }
 
 /// Agent-collected payments of a year in force (not reversed) and not yet
-/// declared, with `closed` telling whether their agent-day is closed.
+/// declared, with `closed` telling whether their agent-day is closed. A
+/// counter till's payments are declared with the resident's village.
 fn undeclared() -> String {
     format!(
-        "SELECT p.id, p.person_fen, a.village_id,
+        "SELECT p.id, p.person_fen,
+                CASE WHEN a.counter THEN (SELECT r.village_id FROM residents r WHERE r.id = p.resident_id)
+                     ELSE a.village_id END AS village_id,
                 EXISTS (SELECT 1 FROM remittance_closes c WHERE c.agent_id = p.agent_id AND c.day = p.paid_on) AS closed
            FROM payments p JOIN agents a ON a.id = p.agent_id
           WHERE p.agent_id IS NOT NULL AND p.kind = 'payment' AND p.channel IN {} AND p.year = ?1
@@ -114,6 +118,42 @@ fn declaration_row(r: &rusqlite::Row) -> rusqlite::Result<Declaration> {
         submitted_on: r.get(10)?,
         confirmed_on: r.get(11)?,
     })
+}
+
+/// The year's plan puts the payment publicity before the declaration
+/// (2021: 公示结束后…办理虚拟户申报): refused until the village's publicity is
+/// recorded and over.
+fn publicity_ended(conn: &Connection, d: &Declaration, on: NaiveDate) -> Result<()> {
+    let to: Option<NaiveDate> = conn
+        .query_row(
+            "SELECT to_date FROM payment_publicity WHERE year = ?1 AND village_id = ?2",
+            params![d.year, d.village_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match to {
+        Some(end) if end < on => Ok(()),
+        Some(end) => Err(StoreError::refused(
+            format!(
+                "{}年度方案要求缴费公示结束后再申报：{}的缴费公示到{end}为止",
+                d.year, d.village_name
+            ),
+            format!(
+                "the {} plan declares after the payment publicity; the village's runs to {end}",
+                d.year
+            ),
+        )),
+        None => Err(StoreError::refused(
+            format!(
+                "{}年度方案要求缴费公示结束后再申报：{}尚未登记缴费公示",
+                d.year, d.village_name
+            ),
+            format!(
+                "the {} plan declares after the payment publicity; none is recorded for the village (zhengjiao roster publicity)",
+                d.year
+            ),
+        )),
+    }
 }
 
 impl Store {
@@ -160,10 +200,13 @@ impl Store {
                 "create-declaration",
                 "declarations",
                 Some(id),
-                &format!(
-                    "{{\"year\":{year},\"village_id\":{village_id},\"payments\":{},\"person_fen\":{total}}}",
-                    ids.len()
-                ),
+                &json!({
+                    "year": year,
+                    "village_id": village_id,
+                    "payments": ids.len(),
+                    "person_fen": total,
+                })
+                .to_string(),
             )?;
             declaration(tx, id)
         })
@@ -176,8 +219,15 @@ impl Store {
         from: DeclarationState,
         to: DeclarationState,
     ) -> Result<Declaration> {
+        let policies = self.policies()?;
         self.write(|tx, user| {
             let d = declaration(tx, id)?;
+            if policies
+                .get(d.year)
+                .is_some_and(|p| p.declaration_after_publicity())
+            {
+                publicity_ended(tx, &d, on)?;
+            }
             if d.state != from {
                 return Err(StoreError::refused(
                     format!(
@@ -223,7 +273,7 @@ impl Store {
                 ),
                 "declarations",
                 Some(id),
-                &format!("{{\"on\":\"{on}\"}}"),
+                &json!({"on": on.to_string()}).to_string(),
             )?;
             declaration(tx, id)
         })

@@ -3,10 +3,11 @@
 
 use crate::domain::PolicyYear;
 use crate::domain::policy::WindowDays;
-use crate::domain::progress::{Counts, apportion};
+use crate::domain::progress::{Counts, apportion, ratio};
 use crate::store::{Result, Store};
 use chrono::NaiveDate;
 use rusqlite::params;
+use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 
 /// Counts per measure ("medical", "pension_45_59", …) for one area.
@@ -21,6 +22,36 @@ pub struct AreaProgress {
     /// Planned medical headcount (附件2), villages apportioned by their due count.
     pub medical_planned: i64,
     pub pension_planned: i64,
+    /// The plan table has a row for this town (for a village: its town's).
+    /// 山亭经济开发区 has none: its people were planned under the towns its
+    /// villages belonged to (README, "Policy years are data").
+    pub in_plan: bool,
+}
+
+impl AreaProgress {
+    /// Residents who paid their own share, medical (the plan's 口径: the
+    /// government-exempt are not counted).
+    pub fn medical_paid(&self) -> i64 {
+        self.measures.get("medical").map_or(0, |c| c.paid)
+    }
+
+    /// Residents who paid their own pension, every band.
+    pub fn pension_paid(&self) -> i64 {
+        self.measures
+            .iter()
+            .filter(|(k, _)| *k != "medical")
+            .map(|(_, c)| c.paid)
+            .sum()
+    }
+
+    /// Paid against the plan's medical headcount; `None` without a plan.
+    pub fn medical_plan_completion(&self) -> Option<Decimal> {
+        ratio(self.medical_paid(), self.medical_planned)
+    }
+
+    pub fn pension_plan_completion(&self) -> Option<Decimal> {
+        ratio(self.pension_paid(), self.pension_planned)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,8 +153,10 @@ impl Store {
             measures: empty.clone(),
             medical_planned: 0,
             pension_planned: 0,
+            in_plan: !plans.is_empty(),
         };
         for town in self.towns()? {
+            let in_plan = plans.contains_key(&town.id);
             let mut villages: Vec<AreaProgress> = self
                 .villages(Some(town.id))?
                 .into_iter()
@@ -139,6 +172,7 @@ impl Store {
                         measures,
                         medical_planned: 0,
                         pension_planned: 0,
+                        in_plan,
                     }
                 })
                 .collect();
@@ -169,6 +203,7 @@ impl Store {
                 measures: empty.clone(),
                 medical_planned: 0,
                 pension_planned: 0,
+                in_plan,
             };
             for v in &villages {
                 add_measures(&mut area.measures, &v.measures);

@@ -10,6 +10,7 @@ use crate::store::{Result, Store, StoreError, audit, now_text};
 use chrono::NaiveDate;
 use rusqlite::{Connection, Transaction, params};
 use serde::Serialize;
+use serde_json::json;
 
 /// A roster row whose whole share the office pays.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -227,15 +228,17 @@ fn pay_batch(
         "proxy-batch",
         "proxy_batches",
         Some(batch_id),
-        &format!(
-            "{{\"year\":{year},\"office\":\"{}\",\"paid_on\":\"{paid_on}\",\"payments\":{},\"government_fen\":{},\"skipped\":{},\"first_payment\":{},\"last_payment\":{}}}",
-            office.code(),
-            payment_ids.len(),
-            out.government_fen,
-            out.skipped.len(),
-            payment_ids[0],
-            payment_ids[payment_ids.len() - 1]
-        ),
+        &json!({
+            "year": year,
+            "office": office.code(),
+            "paid_on": paid_on.to_string(),
+            "payments": payment_ids.len(),
+            "government_fen": out.government_fen,
+            "skipped": out.skipped.len(),
+            "first_payment": payment_ids[0],
+            "last_payment": payment_ids[payment_ids.len() - 1],
+        })
+        .to_string(),
     )?;
     out.batch_id = Some(batch_id);
     Ok(out)

@@ -1,11 +1,14 @@
-//! The payment publicity (缴费公示) per village after the window: its
-//! dates (at least 3 days) and the list of who paid, IDs masked when shown.
+//! The payment publicity (缴费公示) per village after collection: its dates
+//! (length and phase as the year's plan has them, `[process.payment_publicity]`)
+//! and the list of who paid, IDs masked when shown.
 
-use crate::store::campaign::review::{policy_year, publicity_days, village_exists};
+use crate::domain::policy::Publicity;
+use crate::store::campaign::review::{policy_year, publicity_fits, village_exists};
 use crate::store::{Result, Store, StoreError, audit, now_text};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
+use serde_json::json;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PaymentPublicity {
@@ -31,8 +34,8 @@ pub struct PublicityRow {
 }
 
 impl Store {
-    /// Record the payment publicity (缴费公示) of a village: after the
-    /// year's window, at least 3 days, once per village and year.
+    /// Record the payment publicity (缴费公示) of a village: in the phase
+    /// and for the days the year's plan says, once per village and year.
     pub fn record_payment_publicity(
         &mut self,
         year: i32,
@@ -41,14 +44,7 @@ impl Store {
         to: NaiveDate,
     ) -> Result<PaymentPublicity> {
         let policies = self.policies()?;
-        let end = policy_year(&policies, year)?.window.end;
-        if from <= end {
-            return Err(StoreError::refused(
-                format!("缴费公示应在{year}年度征缴期结束（{end}）之后开始"),
-                format!("the payment publicity starts after the {year} window closes ({end})"),
-            ));
-        }
-        publicity_days(from, to)?;
+        publicity_fits(policy_year(&policies, year)?, Publicity::Payment, from, to)?;
         self.write(|tx, user| {
             village_exists(tx, village_id)?;
             if let Some(p) = publicity(tx, year, village_id)? {
@@ -77,7 +73,13 @@ impl Store {
                 "payment-publicity",
                 "payment_publicity",
                 Some(village_id),
-                &format!("{{\"year\":{year},\"from\":\"{from}\",\"to\":\"{to}\",\"listed\":{listed}}}"),
+                &json!({
+                    "year": year,
+                    "from": from.to_string(),
+                    "to": to.to_string(),
+                    "listed": listed,
+                })
+                .to_string(),
             )?;
             Ok(publicity(tx, year, village_id)?.expect("just recorded"))
         })

@@ -7,6 +7,7 @@ use crate::store::campaign::remittance::agent;
 use crate::store::{Result, Store, StoreError, audit, now_text};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
+use serde_json::json;
 
 /// Fewer numbers left than this and the agent needs a new book.
 pub const LOW_RECEIPTS: i64 = 20;
@@ -118,7 +119,7 @@ pub fn next_in(conn: &Connection, agent_id: i64) -> Result<Option<Taken>> {
 /// Choose the receipt for a cash payment taken by an agent: the typed
 /// number when it is free and in the agent's books, else the next free one.
 /// Nothing is written here; `mark_used` does that once the payment exists.
-pub fn take_in(tx: &Transaction, agent_id: i64, typed: Option<&str>) -> Result<Taken> {
+pub fn take_in(tx: &Connection, agent_id: i64, typed: Option<&str>) -> Result<Taken> {
     let agent_code: String =
         tx.query_row("SELECT code FROM agents WHERE id = ?1", [agent_id], |r| {
             r.get(0)
@@ -283,7 +284,8 @@ impl Store {
                 "add-receipt-book",
                 "receipt_books",
                 Some(id),
-                &format!("{{\"agent\":{:?},\"first\":\"{lo}\",\"last\":\"{hi}\"}}", agent_code.trim()),
+                &json!({"agent": agent_code.trim(), "first": lo.to_string(), "last": hi.to_string()})
+                    .to_string(),
             )?;
             Ok(book_rows(tx, Some(agent_id))?
                 .into_iter()
@@ -302,6 +304,15 @@ impl Store {
     }
 
     /// The number the agent's next cash payment would take (for the payment form).
+    /// The receipt number a cash payment taken by the agent would use: the
+    /// typed one when it is free and in the agent's books, else the next free
+    /// one; refused as `record_payment` would refuse it. Writes nothing (the
+    /// payment form checks a number as it is typed).
+    pub fn check_receipt(&self, agent_code: &str, typed: Option<&str>) -> Result<String> {
+        let (id, _) = agent(self.conn(), agent_code)?;
+        Ok(take_in(self.conn(), id, typed)?.text)
+    }
+
     pub fn next_receipt(&self, agent_code: &str) -> Result<Option<String>> {
         let (id, _) = agent(self.conn(), agent_code)?;
         Ok(next_in(self.conn(), id)?.map(|t| t.text))
@@ -349,7 +360,7 @@ impl Store {
                 "void-receipt",
                 "receipt_books",
                 Some(book_id),
-                &format!("{{\"number\":\"{text}\",\"reason\":{:?}}}", reason.trim()),
+                &json!({"number": text.to_string(), "reason": reason.trim()}).to_string(),
             )?;
             Ok(text)
         })

@@ -1,8 +1,12 @@
 //! Daily remittance (费款日报解): each agent hands in a day's cash with the
-//! bank slip; it must equal the payments recorded for that agent and day
-//! through agent channels, less reversals (钱表相符). Cash still held after
-//! the next working day is flagged (滞留资金). A balanced agent-day is
-//! closed for good: no payment or reversal may change it afterwards.
+//! bank slip; it must equal the cash payments recorded for that agent and
+//! day, less reversals (钱表相符). POS payments (裕农通 / 建行 POS) reach the
+//! bank by themselves: they are shown beside the cash, never in it. Cash
+//! taken at a station's counter goes into the town's counter till, an agent
+//! row of its own (`counter-<town code>`) with the same daily remittance.
+//! Cash still held after the next working day is flagged (滞留资金). A
+//! balanced agent-day is closed for good: no payment or reversal may change
+//! it afterwards.
 
 use crate::domain::channel::ALL_CHANNELS;
 use crate::domain::money::{from_fen, to_fen};
@@ -11,6 +15,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use rusqlite::{Connection, OptionalExtension, ToSql, params};
 use rust_decimal::Decimal;
 use serde::Serialize;
+use serde_json::json;
 
 /// The channels whose money passes through an agent's hands
 /// (`Channel::is_agent`), as an SQL list: `('agent-pos', 'cash')`.
@@ -49,12 +54,20 @@ pub struct AgentDay {
     pub village_code: String,
     pub village_name: String,
     pub day: NaiveDate,
-    /// Payments recorded for the agent that day through agent channels.
+    /// Payments recorded for the agent that day through agent channels
+    /// (cash and POS).
     pub payments: i64,
     /// How many of them were reversed (冲正).
     pub reversals: i64,
-    /// Sum of the person's share of those payments, less reversals.
+    /// The cash to hand in: the person's share of the cash payments, less
+    /// reversals. POS money is not in it.
     pub expected_fen: i64,
+    /// POS payments in force that day and their sum (paid to the bank by
+    /// the terminal: kept apart, not handed in).
+    pub pos_payments: i64,
+    pub pos_fen: i64,
+    /// The till is a station counter's (`village_*` then name its town).
+    pub counter: bool,
     pub cash_fen: i64,
     /// Cash minus expected: negative when cash is short.
     pub difference_fen: i64,
@@ -104,7 +117,9 @@ fn agent_days(conn: &Connection, f: &Filter, as_of: NaiveDate) -> Result<Vec<Age
     let sql = format!(
         "WITH pay AS (
             SELECT p.agent_id, p.paid_on AS day, count(*) AS n, count(u.id) AS nrev,
-                   sum(p.person_fen) + coalesce(sum(u.person_fen), 0) AS fen
+                   sum(CASE WHEN p.channel = 'cash' THEN p.person_fen + coalesce(u.person_fen, 0) ELSE 0 END) AS fen,
+                   sum(p.channel <> 'cash' AND u.id IS NULL) AS npos,
+                   sum(CASE WHEN p.channel <> 'cash' THEN p.person_fen + coalesce(u.person_fen, 0) ELSE 0 END) AS pos
               FROM payments p
               LEFT JOIN payments u ON u.original_id = p.id AND u.kind = 'reversal'
              WHERE p.agent_id IS NOT NULL AND p.kind = 'payment' AND p.channel IN {agent} {pay_where}
@@ -117,10 +132,13 @@ fn agent_days(conn: &Connection, f: &Filter, as_of: NaiveDate) -> Result<Vec<Age
              GROUP BY r.agent_id, r.day),
          keys AS (SELECT agent_id, day FROM pay UNION SELECT agent_id, day FROM cash
                   UNION SELECT agent_id, day FROM remittance_closes WHERE 1 = 1 {close_where})
-         SELECT k.agent_id, a.code, a.name, v.code, v.name, k.day,
+         SELECT k.agent_id, a.code, a.name,
+                CASE WHEN a.counter THEN t.code ELSE v.code END, CASE WHEN a.counter THEN t.name ELSE v.name END, k.day,
                 coalesce(pay.n, 0), coalesce(pay.nrev, 0), coalesce(pay.fen, 0),
-                coalesce(cash.fen, 0), coalesce(cash.on_time, 0), cash.last, cash.slips, c.closed_on
+                coalesce(cash.fen, 0), coalesce(cash.on_time, 0), cash.last, cash.slips, c.closed_on,
+                coalesce(pay.npos, 0), coalesce(pay.pos, 0), a.counter
            FROM keys k JOIN agents a ON a.id = k.agent_id JOIN villages v ON v.id = a.village_id
+           JOIN towns t ON t.id = v.town_id
            LEFT JOIN pay ON pay.agent_id = k.agent_id AND pay.day = k.day
            LEFT JOIN cash ON cash.agent_id = k.agent_id AND cash.day = k.day
            LEFT JOIN remittance_closes c ON c.agent_id = k.agent_id AND c.day = k.day
@@ -146,6 +164,9 @@ fn agent_days(conn: &Connection, f: &Filter, as_of: NaiveDate) -> Result<Vec<Age
             payments: r.get(6)?,
             reversals: r.get(7)?,
             expected_fen: expected,
+            pos_payments: r.get(14)?,
+            pos_fen: r.get(15)?,
+            counter: r.get(16)?,
             cash_fen: cash,
             difference_fen: cash - expected,
             slips: slips
@@ -178,6 +199,82 @@ pub fn closed_refusal(
         format!("代办员{agent_code}于{day}收取的费款已解缴结账，不能{what_zh}"),
         format!("agent {agent_code}'s cash for {day} is remitted and closed; cannot {what_en}"),
     )
+}
+
+/// Where money taken by hand goes: an agent, or a station counter's till.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Till {
+    pub id: i64,
+    pub code: String,
+    pub village_id: i64,
+    pub counter: bool,
+}
+
+/// An agent or counter till by code.
+pub(crate) fn till(conn: &Connection, code: &str) -> Result<Till> {
+    conn.prepare_cached("SELECT id, code, village_id, counter FROM agents WHERE code = ?1")?
+        .query_row([code.trim()], |r| {
+            Ok(Till {
+                id: r.get(0)?,
+                code: r.get(1)?,
+                village_id: r.get(2)?,
+                counter: r.get(3)?,
+            })
+        })
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "代办员",
+            what_en: "agent",
+            key: code.trim().to_string(),
+        })
+}
+
+/// The code of a town's counter till.
+pub fn counter_code(town_code: &str) -> String {
+    format!("counter-{town_code}")
+}
+
+/// The counter till of the town of `village_id`, created (audited) on
+/// first use. Its row hangs on the town's first village by code; its days
+/// are listed under the town.
+pub(crate) fn counter_till(conn: &Connection, user: &str, village_id: i64) -> Result<Till> {
+    let (town_id, town_code, town_name): (i64, String, String) = conn
+        .prepare_cached(
+            "SELECT t.id, t.code, t.name FROM villages v JOIN towns t ON t.id = v.town_id WHERE v.id = ?1",
+        )?
+        .query_row([village_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let code = counter_code(&town_code);
+    if let Some(t) = till(conn, &code).map(Some).or_else(|e| match e {
+        StoreError::NotFound { .. } => Ok(None),
+        e => Err(e),
+    })? {
+        return Ok(t);
+    }
+    let seat: i64 = conn.query_row(
+        "SELECT id FROM villages WHERE town_id = ?1 ORDER BY code LIMIT 1",
+        [town_id],
+        |r| r.get(0),
+    )?;
+    let name = format!("{town_name}柜台");
+    conn.execute(
+        "INSERT INTO agents (code, name, village_id, counter) VALUES (?1, ?2, ?3, 1)",
+        params![code, name, seat],
+    )?;
+    let id = conn.last_insert_rowid();
+    audit::record(
+        conn,
+        user,
+        "create-counter-till",
+        "agents",
+        Some(id),
+        &format!("{{\"code\":{code:?},\"town\":{town_code:?}}}"),
+    )?;
+    Ok(Till {
+        id,
+        code,
+        village_id: seat,
+        counter: true,
+    })
 }
 
 /// An agent by code: (id, code as stored).
@@ -256,6 +353,14 @@ impl Store {
             .collect())
     }
 
+    /// Every agent-day up to the as-of date, the closed ones too.
+    pub fn remittance_days(&self, as_of: NaiveDate) -> Result<Vec<AgentDay>> {
+        Ok(agent_days(self.conn(), &Filter::default(), as_of)?
+            .into_iter()
+            .filter(|d| d.day <= as_of)
+            .collect())
+    }
+
     /// Record cash an agent handed in for a day, with its bank slip.
     pub fn record_remittance(
         &mut self,
@@ -309,9 +414,14 @@ impl Store {
                 "record-remittance",
                 "remittances",
                 Some(id),
-                &format!(
-                    "{{\"agent\":{code:?},\"day\":\"{day}\",\"cash_fen\":{fen},\"slip\":{slip:?},\"handed_on\":\"{handed_on}\"}}"
-                ),
+                &json!({
+                    "agent": code,
+                    "day": day.to_string(),
+                    "cash_fen": fen,
+                    "slip": slip,
+                    "handed_on": handed_on.to_string(),
+                })
+                .to_string(),
             )?;
             Ok(one_day(tx, agent_id, day, handed_on)?.expect("just recorded"))
         })
@@ -354,9 +464,9 @@ impl Store {
                 ));
             }
             tx.execute(
-                "INSERT INTO remittance_closes (agent_id, day, expected_fen, cash_fen, closed_on, closed_by, closed_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![agent_id, day.to_string(), d.expected_fen, d.cash_fen, on.to_string(), user, now_text()],
+                "INSERT INTO remittance_closes (agent_id, day, expected_fen, cash_fen, closed_on, closed_by, closed_at, pos_fen)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![agent_id, day.to_string(), d.expected_fen, d.cash_fen, on.to_string(), user, now_text(), d.pos_fen],
             )?;
             audit::record(
                 tx,
@@ -364,7 +474,7 @@ impl Store {
                 "close-remittance",
                 "remittance_closes",
                 Some(agent_id),
-                &format!("{{\"agent\":{code:?},\"day\":\"{day}\",\"fen\":{}}}", d.expected_fen),
+                &json!({"agent": code, "day": day.to_string(), "fen": d.expected_fen}).to_string(),
             )?;
             Ok(AgentDay {
                 closed_on: Some(on),

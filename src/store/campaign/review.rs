@@ -1,7 +1,11 @@
 //! The roster's way through a village (清册初审、公示): listed → reviewed →
-//! publicized (at least 3 days) → final. Additions and removals are roster
-//! amendments with a reason; the roster triggers keep the progress counters.
+//! publicized → final, the publicity's length and dates as the year's plan
+//! has them (`[process.roster_publicity]`); a year whose plan has no roster
+//! publicity goes from reviewed straight to final. Additions and removals
+//! are roster amendments with a reason; the roster triggers keep the
+//! progress counters.
 
+use crate::domain::policy::Publicity;
 use crate::domain::{IdNumber, Insurance, Policies, PolicyYear, compute};
 use crate::store::campaign::roster::entries;
 use crate::store::registry::residents::person;
@@ -9,9 +13,7 @@ use crate::store::{Result, Store, StoreError, audit, now_text};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
-
-/// Publicity lasts at least this many days (公示3天).
-pub const PUBLICITY_DAYS: i64 = 3;
+use serde_json::json;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -140,17 +142,17 @@ fn wrong_state(r: &RosterReview, want: ReviewState, next: ReviewState) -> StoreE
     )
 }
 
-pub(crate) fn publicity_days(from: NaiveDate, to: NaiveDate) -> Result<()> {
-    let days = (to - from).num_days() + 1;
-    if days < PUBLICITY_DAYS {
-        return Err(StoreError::refused(
-            format!("公示期{from}至{to}共{days}天，不足{PUBLICITY_DAYS}天"),
-            format!(
-                "publicity {from} to {to} is {days} day(s); at least {PUBLICITY_DAYS} are required"
-            ),
-        ));
+/// A publicity's dates against the year's plan.
+pub(crate) fn publicity_fits(
+    policy: &PolicyYear,
+    which: Publicity,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<()> {
+    match policy.publicity_refusal(which, from, to) {
+        Some((zh, en)) => Err(StoreError::refused(zh, en)),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 pub(crate) fn village_exists(conn: &Connection, village_id: i64) -> Result<()> {
@@ -226,11 +228,13 @@ fn amend(
         &format!("roster-{action}"),
         "roster_amendments",
         Some(id),
-        &format!(
-            "{{\"year\":{year},\"insurance\":\"{}\",\"resident_id\":{resident_id},\"reason\":{:?}}}",
-            insurance.code(),
-            reason.trim()
-        ),
+        &json!({
+            "year": year,
+            "insurance": insurance.code(),
+            "resident_id": resident_id,
+            "reason": reason.trim(),
+        })
+        .to_string(),
     )?;
     Ok(id)
 }
@@ -267,10 +271,15 @@ impl Store {
         to: ReviewState,
         dates: (NaiveDate, Option<NaiveDate>),
     ) -> Result<RosterReview> {
+        let policies = self.policies()?;
+        let policy = policy_year(&policies, year)?;
+        // Without a roster publicity in the plan the reviewed roster is final.
+        let no_publicity = policy.publicity_step(Publicity::Roster).is_none();
         self.write(|tx, user| {
             village_exists(tx, village_id)?;
             let r = review(tx, year, village_id)?;
-            if r.state != from {
+            let skips = to == ReviewState::Final && no_publicity && r.state == ReviewState::Reviewed;
+            if r.state != from && !skips {
                 return Err(wrong_state(&r, from, to));
             }
             let (on, until) = dates;
@@ -290,7 +299,7 @@ impl Store {
                             format!("publicity starts on {on}, before the review"),
                         ));
                     }
-                    publicity_days(on, until)?;
+                    publicity_fits(policy, Publicity::Roster, on, until)?;
                     tx.execute(
                         "UPDATE roster_reviews SET state = 'publicized', publicity_from = ?3, publicity_to = ?4, publicized_by = ?5
                           WHERE year = ?1 AND village_id = ?2",
@@ -298,8 +307,14 @@ impl Store {
                     )?;
                 }
                 _ => {
-                    let end = r.publicity_to.expect("publicized");
-                    if on <= end {
+                    let end = r.publicity_to.or(r.reviewed_on).unwrap_or(on);
+                    if r.publicity_to.is_none() && on < end {
+                        return Err(StoreError::refused(
+                            format!("定稿日期{on}早于初审日期{end}"),
+                            format!("the roster cannot be final on {on}, before its review ({end})"),
+                        ));
+                    }
+                    if r.publicity_to.is_some() && on <= end {
                         return Err(StoreError::refused(
                             format!("公示期到{end}为止，{on}还不能定稿"),
                             format!("the publicity runs to {end}; the roster cannot be final on {on}"),
@@ -318,10 +333,13 @@ impl Store {
                 &format!("roster-{}", to.code()),
                 "roster_reviews",
                 Some(village_id),
-                &format!(
-                    "{{\"year\":{year},\"on\":\"{on}\"{}}}",
-                    until.map(|u| format!(",\"to\":\"{u}\"")).unwrap_or_default()
-                ),
+                &{
+                    let mut detail = json!({"year": year, "on": on.to_string()});
+                    if let Some(u) = until {
+                        detail["to"] = json!(u.to_string());
+                    }
+                    detail.to_string()
+                },
             )?;
             review(tx, year, village_id)
         })
@@ -344,7 +362,7 @@ impl Store {
     }
 
     /// Publicize the reviewed roster in the village from `from` to `to`
-    /// (at least 3 days, both included).
+    /// (both included), as long and when the year's plan says.
     pub fn publicize_roster(
         &mut self,
         year: i32,
@@ -361,7 +379,8 @@ impl Store {
         )
     }
 
-    /// Make the roster final after its publicity has ended.
+    /// Make the roster final after its publicity has ended (or, in a year
+    /// whose plan has no roster publicity, after its review).
     pub fn finalize_roster(
         &mut self,
         year: i32,

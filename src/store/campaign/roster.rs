@@ -6,7 +6,7 @@ use crate::domain::money::to_fen;
 use crate::domain::{Policies, PolicyYear, compute};
 use crate::store::registry::residents::person;
 use crate::store::{Result, Store, audit, now_text};
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
 /// A roster row for one insurance, or None when the person is not covered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,19 +56,70 @@ pub fn entries(dues: &Dues) -> Vec<RosterEntry> {
     out
 }
 
+/// Does the resident hold a payment in force for the year and insurance
+/// dated before `day`?
+fn paid_before(
+    tx: &Transaction,
+    year: i32,
+    insurance: &str,
+    resident_id: i64,
+    day: &str,
+) -> Result<bool> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT 1 FROM paid x JOIN payments p ON p.id = x.payment_id
+              WHERE x.year = ?1 AND x.insurance = ?2 AND x.resident_id = ?3 AND p.paid_on < ?4",
+        )?
+        .exists(params![year, insurance, resident_id, day])?)
+}
+
+/// Whether the last roster amendment of a resident for a year and
+/// insurance is a removal (`roster remove`, with its reason): such a row
+/// stays off the roster until a `roster add` brings it back.
+fn removed_by_hand(tx: &Transaction, year: i32, insurance: &str, resident_id: i64) -> Result<bool> {
+    let last: Option<String> = tx
+        .prepare_cached(
+            "SELECT action FROM roster_amendments WHERE resident_id = ?1 AND year = ?2 AND insurance = ?3
+              ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row(params![resident_id, year, insurance], |r| r.get(0))
+        .optional()?;
+    Ok(last.as_deref() == Some("remove"))
+}
+
 /// Recompute one resident's roster rows for a year (after a change to the
-/// resident or their groups). Rows no longer called for are removed.
+/// resident or their groups). Rows no longer called for are removed; a row
+/// removed by hand (`roster remove`) is not brought back.
+///
+/// The dead: a person who paid before dying stays on the roster as paid
+/// (the payment stands); the unpaid dead leave it, whatever the date.
 pub fn refresh_resident(tx: &Transaction, policy: &PolicyYear, resident_id: i64) -> Result<()> {
-    let p = person(tx, resident_id, policy.window.start)?;
-    let village_id: i64 = tx.query_row(
-        "SELECT village_id FROM residents WHERE id = ?1",
+    let mut p = person(tx, resident_id, policy.window.start)?;
+    let (village_id, died): (i64, Option<String>) = tx.query_row(
+        "SELECT village_id, deceased_on FROM residents WHERE id = ?1",
         [resident_id],
-        |r| r.get(0),
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
+    // Dues as they stood while the person was alive.
+    p.deceased = false;
     let dues = compute(policy, &p, None).ok();
-    let wanted = dues.as_ref().map(entries).unwrap_or_default();
+    let mut wanted = dues.as_ref().map(entries).unwrap_or_default();
+    if let Some(d) = &died {
+        let mut kept = Vec::with_capacity(wanted.len());
+        for e in wanted {
+            if paid_before(tx, policy.year, e.insurance, resident_id, d)? {
+                kept.push(e);
+            }
+        }
+        wanted = kept;
+    }
     for ins in ["medical", "pension"] {
-        match wanted.iter().find(|e| e.insurance == ins) {
+        let wanted = wanted.iter().find(|e| e.insurance == ins);
+        let wanted = match wanted {
+            Some(_) if removed_by_hand(tx, policy.year, ins, resident_id)? => None,
+            other => other,
+        };
+        match wanted {
             Some(e) => {
                 tx.prepare_cached(
                     "INSERT INTO roster (year, insurance, resident_id, village_id, measure, status, person_fen, government_fen, office, basis)

@@ -1,15 +1,17 @@
 //! `import deaths`: the police's list of deaths and cancelled hukou (销户).
 //! A 死亡日期 column marks the resident deceased; a 注销日期 / 销户日期
 //! column marks the hukou cancelled (a file may hold both). The roster
-//! follows, and payments dated after the death are listed for refund (退费);
-//! nothing is refunded automatically.
+//! follows: the dead stay on a year's roster only with a payment in force
+//! dated before the death. Payments dated on or after the death, and those
+//! for an insured year that began after the death, are listed for refund
+//! (退费); nothing is refunded automatically.
 
+use super::judging::{
+    self, ImportError, ImportKind, ImportOptions, ImportReport, Journal, Known, Refund,
+};
 use crate::domain::{IdNumber, PolicyYear};
 use crate::exchange::{Field, Header, Row, Table, parse_date_cell};
 use crate::store::campaign::roster::refresh_resident;
-use crate::store::imports::{
-    self, ImportError, ImportKind, ImportOptions, ImportReport, Journal, Known, Refund,
-};
 use crate::store::{Result, Store};
 use chrono::NaiveDate;
 use rusqlite::{Transaction, params};
@@ -58,7 +60,7 @@ pub(crate) fn import(
             (c.index, c.title.clone(), mark)
         })
         .collect();
-    imports::run(
+    judging::run(
         store,
         ImportKind::Deaths,
         opts,
@@ -74,7 +76,7 @@ pub(crate) fn import(
                 policy: &policy,
                 today: opts.today,
             };
-            for row in imports::data_rows(&mut table, header) {
+            for row in judging::data_rows(&mut table, header) {
                 ctx.judge(&row?, &mut seen, journal)?;
             }
             Ok(())
@@ -97,7 +99,7 @@ impl RowCtx<'_> {
         seen: &mut HashMap<String, usize>,
         journal: &mut Journal,
     ) -> Result<()> {
-        let (id, known) = match imports::known_resident(self.tx, self.header, row)? {
+        let (id, known) = match judging::known_resident(self.tx, self.header, row)? {
             Ok(k) => k,
             Err(reason) => return journal.rejected(row.line, reason),
         };
@@ -194,12 +196,13 @@ impl RowCtx<'_> {
             out.push((*mark, date));
         }
         if out.is_empty() {
-            return Err(imports::missing(Field::DeathDate));
+            return Err(judging::missing(Field::DeathDate));
         }
         Ok(out)
     }
 
-    /// Payments in force dated after the death, listed for refund.
+    /// Payments in force dated on or after the death, or for an insured
+    /// year (the calendar year) that began after it, listed for refund.
     fn refunds(
         &self,
         line: usize,
@@ -211,7 +214,8 @@ impl RowCtx<'_> {
         let mut st = self.tx.prepare_cached(
             "SELECT p.id, p.year, p.insurance, p.paid_on, p.person_fen, p.government_fen
                FROM paid x JOIN payments p ON p.id = x.payment_id
-              WHERE x.resident_id = ?1 AND p.paid_on > ?2 ORDER BY p.paid_on, p.id",
+              WHERE x.resident_id = ?1 AND (p.paid_on >= ?2 OR printf('%04d-01-01', p.year) > ?2)
+              ORDER BY p.paid_on, p.id",
         )?;
         let rows = st.query_map(params![known.id, died.to_string()], |r| {
             Ok(Refund {

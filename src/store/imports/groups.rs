@@ -3,12 +3,15 @@
 //! an optional period (开始日期 / 结束日期); the resident's roster rows are
 //! refreshed so that proxy payment (代缴) and exemptions follow. Without
 //! `--group`, each row's 人员类别 (or 残疾等级) column names its group.
+//! Exclusions are per insurance: 职工医保 / 职工养老 / 外地参保, a 险种 column
+//! narrowing 职工参保 or 外地参保 to one insurance; a roster removal recorded
+//! with its reason is not undone by a later list.
 
-use crate::domain::group::disability_grade;
-use crate::domain::{Group, Office, PolicyYear};
+use super::judging::{self, ImportError, ImportKind, ImportOptions, ImportReport, Journal};
+use crate::domain::group::{disability_grade, is_elsewhere_unsaid};
+use crate::domain::{Group, Insurance, Office, PolicyYear};
 use crate::exchange::{Field, Header, Row, Table};
 use crate::store::campaign::roster::refresh_resident;
-use crate::store::imports::{self, ImportError, ImportKind, ImportOptions, ImportReport, Journal};
 use crate::store::{Result, Store};
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -22,7 +25,7 @@ pub(crate) fn import(
     unknown: Vec<String>,
 ) -> std::result::Result<ImportReport, ImportError> {
     if opts.group.is_none() && !header.has(Field::Category) && !header.has(Field::DisabilityGrade) {
-        return Err(imports::missing_column(header, Field::Category));
+        return Err(judging::missing_column(header, Field::Category));
     }
     let office = match opts.office.as_deref().map(str::trim) {
         Some(o) if !o.is_empty() => Office::parse(o)
@@ -35,7 +38,7 @@ pub(crate) fn import(
         }
     };
     let policy = store.campaign_policy(opts.year)?;
-    imports::run(
+    judging::run(
         store,
         ImportKind::Groups,
         opts,
@@ -50,7 +53,7 @@ pub(crate) fn import(
                 office: &office,
                 seen: HashMap::new(),
             };
-            for row in imports::data_rows(&mut table, header) {
+            for row in judging::data_rows(&mut table, header) {
                 ctx.row(&row?, journal)?;
             }
             Ok(())
@@ -73,7 +76,7 @@ type Period = (Option<String>, Option<String>, Option<String>);
 
 impl Ctx<'_> {
     fn row(&mut self, row: &Row, journal: &mut Journal) -> Result<()> {
-        let (_, known) = match imports::known_resident(self.tx, self.header, row)? {
+        let (_, known) = match judging::known_resident(self.tx, self.header, row)? {
             Ok(k) => k,
             Err(reason) => return journal.rejected(row.line, reason),
         };
@@ -160,6 +163,7 @@ impl Ctx<'_> {
             Some(g) => g,
             None => row_group(h, row)?,
         };
+        let group = per_insurance(h, row, group)?;
         let from = h.date(row, Field::StartDate).map_err(|e| e.to_string())?;
         let to = h.date(row, Field::EndDate).map_err(|e| e.to_string())?;
         if let (Some(f), Some(t)) = (from, to)
@@ -173,12 +177,37 @@ impl Ctx<'_> {
     }
 }
 
+/// An exclusion (职工参保, 外地参保) for the one insurance the row's 险种
+/// names: 职工参保 with 险种 医疗保险 is 职工医保, not both insurances.
+fn per_insurance(h: &Header, row: &Row, group: Group) -> std::result::Result<Group, String> {
+    if !group.is_exclusion() {
+        return Ok(group);
+    }
+    match h.get(row, Field::Insurance) {
+        None => Ok(group),
+        Some(text) => Insurance::parse(text)
+            .and_then(|i| group.for_insurance(i))
+            .ok_or_else(|| format!("险种“{text}”无法识别 / unknown insurance '{text}'")),
+    }
+}
+
 /// The group a row names in its 人员类别 or 残疾等级 column. A 人员类别 that
-/// names no group (`残疾人`) gives way to the row's 残疾等级.
+/// names no group (`残疾人`) gives way to the row's 残疾等级; `外地参保` takes
+/// its insurance from the row's 险种.
 fn row_group(h: &Header, row: &Row) -> std::result::Result<Group, String> {
     let category = h.get(row, Field::Category);
     if let Some(g) = category.and_then(Group::parse) {
         return Ok(g);
+    }
+    if let Some(text) = category.filter(|t| is_elsewhere_unsaid(t)) {
+        return match h.get(row, Field::Insurance).and_then(Insurance::parse) {
+            Some(i) => Ok(Group::ElsewhereMedical
+                .for_insurance(i)
+                .expect("an exclusion")),
+            None => Err(format!(
+                "“{text}”未写明险种，请在险种列写明医疗或养老 / '{text}' does not say which insurance: name it in the 险种 column"
+            )),
+        };
     }
     if let Some(text) = h.get(row, Field::DisabilityGrade) {
         return disability_grade(text).ok_or_else(|| {
@@ -187,6 +216,6 @@ fn row_group(h: &Header, row: &Row) -> std::result::Result<Group, String> {
     }
     match category {
         Some(text) => Err(format!("人员类别“{text}”无法识别 / unknown group '{text}'")),
-        None => Err(imports::missing(Field::Category)),
+        None => Err(judging::missing(Field::Category)),
     }
 }

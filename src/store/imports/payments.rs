@@ -5,13 +5,13 @@
 //! engine says the person pays; the same payment imported again is
 //! unchanged, a different payment for the same year and insurance is refused.
 
+use super::judging::{
+    self, ImportError, ImportKind, ImportOptions, ImportReport, Journal, OnRows, missing,
+};
 use crate::domain::money::{from_fen, to_fen};
 use crate::domain::{Channel, IdNumber, Insurance, Policies, PolicyYear};
 use crate::exchange::{Field, Header, Row, Table};
 use crate::store::campaign::payments::{PaymentRequest, record_unaudited};
-use crate::store::imports::{
-    self, ImportError, ImportKind, ImportOptions, ImportReport, Journal, OnRows, missing,
-};
 use crate::store::{Result, Store, StoreError};
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -28,7 +28,7 @@ pub(crate) fn import(
 ) -> std::result::Result<ImportReport, ImportError> {
     let policy = store.campaign_policy(opts.year)?;
     let policies = store.policies()?;
-    imports::run(
+    judging::run(
         store,
         ImportKind::Payments,
         opts,
@@ -45,7 +45,7 @@ pub(crate) fn import(
                 seen: HashMap::new(),
             };
             let mut done = 0;
-            for row in imports::data_rows(&mut table, header) {
+            for row in judging::data_rows(&mut table, header) {
                 ctx.row(&row?, journal)?;
                 done += 1;
                 if done % 200 == 0 {
@@ -85,17 +85,17 @@ impl Ctx<'_> {
             Ok(w) => w,
             Err(reason) => return journal.rejected(row.line, reason),
         };
-        let (_, known) = match imports::known_resident(self.tx, self.header, row)? {
+        let (_, known) = match judging::known_resident(self.tx, self.header, row)? {
             Ok(k) => k,
             Err(reason) => return journal.rejected(row.line, reason),
         };
         if let Some(died) = known.deceased_on
-            && w.paid_on > died
+            && w.paid_on >= died
         {
             return journal.rejected(
                 row.line,
                 format!(
-                    "缴费日期{}晚于死亡日期{died}，不能登记（应退费） / paid on {} after the death on {died}; not recorded (refund it)",
+                    "缴费日期{}不早于死亡日期{died}，不能登记（应退费） / paid on {}, on or after the death on {died}; not recorded (refund it)",
                     w.paid_on, w.paid_on
                 ),
             );
@@ -153,7 +153,7 @@ impl Ctx<'_> {
 
     fn check(&mut self, row: &Row) -> std::result::Result<Wanted, String> {
         let h = self.header;
-        let id = imports::id_of(h, row)?;
+        let id = judging::id_of(h, row)?;
         let insurance = match h.get(row, Field::Insurance) {
             Some(text) => Insurance::parse(text).ok_or_else(|| {
                 format!(
@@ -176,7 +176,7 @@ impl Ctx<'_> {
         .map_err(|text| {
             format!("缴费金额“{text}”不是金额 / the amount '{text}' is not a sum of money")
         })?;
-        let paid_on = imports::date_of(h, row, Field::PaidDate, self.opts.today)?
+        let paid_on = judging::date_of(h, row, Field::PaidDate, self.opts.today)?
             .ok_or_else(|| missing(Field::PaidDate))?;
         let channel_text = h
             .get(row, Field::Channel)

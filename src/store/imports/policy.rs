@@ -3,9 +3,9 @@
 //! [`Store::policies`] serves it. A year already known (built in or imported)
 //! with different rules is an update; the old file is kept in the verdict.
 
+use super::judging::{self, ImportError, ImportKind, ImportOptions, ImportReport};
 use crate::domain::PolicyYear;
 use crate::domain::policy::BUILT_IN;
-use crate::store::imports::{self, ImportError, ImportKind, ImportOptions, ImportReport};
 use crate::store::{Store, now_text};
 use rusqlite::{OptionalExtension, params};
 
@@ -42,7 +42,7 @@ impl Store {
             [year],
             |r| r.get(0),
         )?;
-        imports::run(
+        judging::run(
             self,
             ImportKind::Policy,
             opts,

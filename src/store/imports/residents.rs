@@ -6,39 +6,59 @@
 //!
 //! Built for the district's 400,000 residents: one thread reads and judges
 //! rows (ID check, village resolved once per distinct name, existing
-//! residents looked up a thousand at a time, search keys computed), the
-//! other writes them with prepared statements and the new residents' roster
-//! rows in one statement at the end, all in the import's one transaction.
+//! residents looked up a thousand at a time, search keys computed) and
+//! gathers the new residents into chunks in ID-number order ([`chunk`]);
+//! the other writes every verdict, each chunk with its roster rows, and the
+//! search keys in key order, all in the import's one transaction.
 
+mod chunk;
 mod new_rosters;
 mod writer;
 
-use crate::domain::{IdNumber, Sex, name_keys, village_name};
-use crate::exchange::{Field, Header, Row, Table, parse_date_cell};
-use crate::store::imports::{
+use super::judging::{
     self, ImportError, ImportKind, ImportOptions, ImportReport, OnRows, missing, same_name,
 };
+use crate::domain::{IdNumber, Sex, name_keys, village_name};
+use crate::exchange::{Field, Header, Row, Table, parse_date_cell};
 use crate::store::{Result, Store, StoreError};
 use chrono::NaiveDate;
+use chunk::{Chunker, KeyBuffer};
 use std::collections::HashMap;
 use std::sync::mpsc::{SyncSender, sync_channel};
 
 /// Rows judged together (one lookup of existing residents per batch).
 const BATCH: usize = 1000;
+/// Batches on their way to the writer: enough for the judging thread to
+/// go on while the writer writes a chunk of new residents.
+const IN_FLIGHT: usize = 256;
 
-/// Ends each search key in [`NewResident::keys`] (keys hold no control characters).
-const KEY_END: char = '\u{1f}';
+/// What the judging thread sends the writer: a batch's verdicts in line
+/// order and, now and then, a chunk of new residents or search keys.
+struct Batch {
+    verdicts: Vec<Judged>,
+    residents: Option<Vec<NewResident>>,
+    keys: Option<KeyBuffer>,
+}
 
 /// What the writer does with one row.
 enum Judged {
-    Rejected { line: usize, reason: String },
-    Unchanged { line: usize },
-    New(Box<NewResident>),
+    Rejected {
+        line: usize,
+        reason: String,
+    },
+    Unchanged {
+        line: usize,
+    },
+    /// A new resident, written with its chunk.
+    New {
+        line: usize,
+    },
     Changed(Box<Change>),
 }
 
 struct NewResident {
-    line: usize,
+    /// The first 17 digits of the ID number: its order, compared cheaply.
+    order: u64,
     id_number: String,
     name: String,
     sex: &'static str,
@@ -48,10 +68,6 @@ struct NewResident {
     village_id: i64,
     phone: Option<String>,
     residence: &'static str,
-    /// The search keys, each ended by [`KEY_END`]: one allocation, not one
-    /// per key. Empty when an earlier row of the file had the same name
-    /// (keys belong to names).
-    keys: String,
 }
 
 struct Change {
@@ -95,7 +111,7 @@ pub(crate) fn import(
     progress: OnRows,
 ) -> std::result::Result<ImportReport, ImportError> {
     if !header.has(Field::Village) && !header.has(Field::VillageCode) {
-        return Err(imports::missing_column(header, Field::Village));
+        return Err(judging::missing_column(header, Field::Village));
     }
     let policy = store.campaign_policy(opts.year)?;
     // The judging thread reads villages and existing residents through its
@@ -103,7 +119,7 @@ pub(crate) fn import(
     // and the file's own duplicates are caught before they reach it.
     let reader = Store::open_read_only(store.path())?;
     let year = Some(policy.year);
-    imports::run(
+    judging::run(
         store,
         ImportKind::Residents,
         opts,
@@ -111,14 +127,15 @@ pub(crate) fn import(
         unknown,
         |tx, _user, journal| {
             let mut writer = writer::Writer::new(tx)?;
-            let (send, receive) = sync_channel::<std::result::Result<Vec<Judged>, ImportError>>(4);
+            let (send, receive) =
+                sync_channel::<std::result::Result<Batch, ImportError>>(IN_FLIGHT);
             std::thread::scope(|scope| {
                 let policy = &policy;
                 scope.spawn(move || judge_all(reader, table, header, send));
                 let mut done = 0;
                 for batch in receive {
                     let batch = batch?;
-                    done += batch.len();
+                    done += batch.verdicts.len();
                     writer.apply(batch, journal, policy)?;
                     progress(done);
                 }
@@ -135,7 +152,7 @@ fn judge_all(
     reader: Store,
     mut table: Table,
     header: &Header,
-    send: SyncSender<std::result::Result<Vec<Judged>, ImportError>>,
+    send: SyncSender<std::result::Result<Batch, ImportError>>,
 ) {
     let mut judge = match Judge::new(&reader, header) {
         Ok(j) => j,
@@ -145,16 +162,41 @@ fn judge_all(
         }
     };
     let mut rows = Vec::with_capacity(BATCH);
-    let mut flush = |rows: &mut Vec<Row>| -> bool {
-        let judged = judge.batch(std::mem::take(rows)).map_err(ImportError::from);
-        let failed = judged.is_err();
-        send.send(judged).is_ok() && !failed
+    let mut flush = |rows: &mut Vec<Row>, end: bool| -> bool {
+        let verdicts = match judge.batch(std::mem::take(rows)) {
+            Ok(verdicts) => verdicts,
+            Err(e) => {
+                let _ = send.send(Err(e.into()));
+                return false;
+            }
+        };
+        let residents = judge.chunker.residents(end);
+        let batch = Batch {
+            verdicts,
+            residents,
+            keys: None,
+        };
+        if send.send(Ok(batch)).is_err() {
+            return false;
+        }
+        // Sorted once the residents are on their way: the writer writes
+        // them meanwhile.
+        match judge.chunker.keys(end) {
+            None => true,
+            Some(keys) => send
+                .send(Ok(Batch {
+                    verdicts: Vec::new(),
+                    residents: None,
+                    keys: Some(keys),
+                }))
+                .is_ok(),
+        }
     };
-    for row in imports::data_rows(&mut table, header) {
+    for row in judging::data_rows(&mut table, header) {
         match row {
             Ok(row) => {
                 rows.push(row);
-                if rows.len() == BATCH && !flush(&mut rows) {
+                if rows.len() == BATCH && !flush(&mut rows, false) {
                     return;
                 }
             }
@@ -164,9 +206,7 @@ fn judge_all(
             }
         }
     }
-    if !rows.is_empty() {
-        flush(&mut rows);
-    }
+    flush(&mut rows, true);
 }
 
 struct Judge<'a> {
@@ -177,8 +217,10 @@ struct Judge<'a> {
     /// (town, village as written) → village id or the reason it is not one.
     villages: HashMap<(String, String), std::result::Result<i64, String>>,
     village_names: HashMap<i64, String>,
-    /// Names whose keys an earlier new resident carries.
+    /// Names whose keys an earlier new resident brought.
     keyed: std::collections::HashSet<String>,
+    /// New residents waiting to be sent in ID-number order.
+    chunker: Chunker,
     /// Whether the registry held anyone when the import began.
     registry_empty: bool,
 }
@@ -197,6 +239,7 @@ impl<'a> Judge<'a> {
             villages: HashMap::new(),
             village_names,
             keyed: std::collections::HashSet::new(),
+            chunker: Chunker::new(),
             registry_empty: reader.conn().query_row(
                 "SELECT NOT EXISTS (SELECT 1 FROM residents)",
                 [],
@@ -241,7 +284,7 @@ impl<'a> Judge<'a> {
         if let Err(reason) = check_name(name) {
             return Ok(Err(reason));
         }
-        let id = match imports::id_of(h, row) {
+        let id = match judging::id_of(h, row) {
             Ok(id) => id,
             Err(reason) => return Ok(Err(reason)),
         };
@@ -391,24 +434,30 @@ impl<'a> Judge<'a> {
     fn new_resident(&mut self, c: Candidate) -> Judged {
         let keys = if self.keyed.insert(c.name.clone()) {
             name_keys::keys(&c.name)
-                .into_iter()
-                .flat_map(|k| [k, KEY_END.to_string()])
-                .collect()
         } else {
-            String::new()
+            Vec::new()
         };
-        Judged::New(Box::new(NewResident {
-            line: c.line,
+        let id = c.id.as_str();
+        // The birth date as written in the ID number (digits 7 to 14).
+        let mut birth_text = String::with_capacity(10);
+        for part in [&id[6..10], "-", &id[10..12], "-", &id[12..14]] {
+            birth_text.push_str(part);
+        }
+        self.chunker.push(
+            NewResident {
+                order: id[..17].parse().expect("17 digits"),
+                id_number: id.to_string(),
+                sex: c.id.sex().code(),
+                birth_date: c.id.birth_date(),
+                birth_text,
+                name: c.name,
+                village_id: c.village_id,
+                phone: c.phone,
+                residence: c.residence.unwrap_or("hukou"),
+            },
             keys,
-            id_number: c.id.as_str().to_string(),
-            sex: c.id.sex().code(),
-            birth_date: c.id.birth_date(),
-            birth_text: c.id.birth_date().format("%Y-%m-%d").to_string(),
-            name: c.name,
-            village_id: c.village_id,
-            phone: c.phone,
-            residence: c.residence.unwrap_or("hukou"),
-        }))
+        );
+        Judged::New { line: c.line }
     }
 
     fn compare(&self, c: Candidate, old: &Existing) -> Judged {

@@ -3,9 +3,9 @@
 //! is an update with the old values kept, a town unknown so far is added
 //! when the row names it.
 
+use super::judging::{self, ImportError, ImportKind, ImportOptions, ImportReport, Journal};
 use crate::domain::village_name;
 use crate::exchange::{Field, Header, Row, Table};
-use crate::store::imports::{self, ImportError, ImportKind, ImportOptions, ImportReport, Journal};
 use crate::store::registry::geo::{bundled_towns, upsert_town, upsert_village};
 use crate::store::{Result, Store};
 use rusqlite::{Connection, OptionalExtension};
@@ -21,7 +21,7 @@ pub(crate) fn import(
     opts: &ImportOptions,
     unknown: Vec<String>,
 ) -> std::result::Result<ImportReport, ImportError> {
-    imports::run(
+    judging::run(
         store,
         ImportKind::Villages,
         opts,
@@ -29,7 +29,7 @@ pub(crate) fn import(
         unknown,
         |tx, _user, journal| {
             let mut seen: HashMap<String, usize> = HashMap::new();
-            for row in imports::data_rows(&mut table, header) {
+            for row in judging::data_rows(&mut table, header) {
                 judge(tx, header, &row?, &mut seen, journal)?;
             }
             Ok(())
@@ -128,7 +128,7 @@ fn judge(
 fn check<'r>(header: &Header, row: &'r Row) -> std::result::Result<(&'r str, &'r str), String> {
     let code = header
         .get(row, Field::VillageCode)
-        .ok_or_else(|| imports::missing(Field::VillageCode))?;
+        .ok_or_else(|| judging::missing(Field::VillageCode))?;
     if code.len() != 12 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!(
             "村居代码“{code}”应为12位数字 / the village code '{code}' must have 12 digits"
@@ -141,7 +141,7 @@ fn check<'r>(header: &Header, row: &'r Row) -> std::result::Result<(&'r str, &'r
     }
     let name = header
         .get(row, Field::Village)
-        .ok_or_else(|| imports::missing(Field::Village))?;
+        .ok_or_else(|| judging::missing(Field::Village))?;
     Ok((code, name))
 }
 

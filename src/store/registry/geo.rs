@@ -216,7 +216,7 @@ impl Store {
     pub fn agents_of_village(&self, village_id: i64) -> Result<Vec<Agent>> {
         let mut st = self
             .conn()
-            .prepare_cached("SELECT id, code, name, phone, village_id FROM agents WHERE village_id = ?1 ORDER BY code")?;
+            .prepare_cached("SELECT id, code, name, phone, village_id FROM agents WHERE village_id = ?1 AND counter = 0 ORDER BY code")?;
         let rows = st.query_map([village_id], agent_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

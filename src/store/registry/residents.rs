@@ -148,8 +148,56 @@ const FLAGGED: &str = "(r.deceased_on IS NOT NULL OR r.hukou_cancelled_on IS NOT
 /// name order are read by walking the name index (see [`list_sql`]).
 const NAME_WALK_ROWS: i64 = 2000;
 
-/// The list's SQL: a count (`page_end` None) or a page ending at `page_end`.
-fn list_sql(q: &ListQuery, select: &str, page_end: Option<i64>) -> String {
+/// The schema version from which `name_keys` holds every name's sort key.
+const SORT_KEYS_SINCE: i64 = 7;
+
+/// The list's order: its terms, each an expression and whether it
+/// ascends, the last ones breaking ties so that the order is total (a page
+/// read from the end is then exactly the list's last rows). `walk`: names
+/// come from the sort keys in `name_keys k` (see [`list_sql`]).
+fn order_terms(q: &ListQuery, walk: bool) -> Vec<(&'static str, bool)> {
+    let up = !q.descending;
+    let name: [(&str, bool); 3] = if walk {
+        [("k.key", up), ("k.name", up), ("r.id", up)]
+    } else {
+        [("name_order(r.name)", up), ("r.name", up), ("r.id", up)]
+    };
+    match q.sort {
+        SortColumn::Name => name.to_vec(),
+        SortColumn::IdNumber => vec![("r.id_number", up)],
+        SortColumn::Age => vec![("r.birth_date", !up), ("r.id", true)],
+        SortColumn::Village => vec![
+            ("v.code", up),
+            ("name_order(r.name)", true),
+            ("r.name", true),
+            ("r.id", true),
+        ],
+        SortColumn::Medical => vec![
+            ("(rm.status IS NULL)", up),
+            ("rm.status", up),
+            ("(pm.payment_id IS NULL)", up),
+            ("r.id", true),
+        ],
+        SortColumn::Pension => vec![
+            ("(rp.status IS NULL)", up),
+            ("rp.status", up),
+            ("(pp.payment_id IS NULL)", up),
+            ("r.id", true),
+        ],
+    }
+}
+
+/// The list's SQL: a count (`page_end` None) or a page ending at `page_end`
+/// (counted from the list's end when `from_end`: its rows come last first).
+/// `keyed`: the file holds the names' sort keys (schema 6 on; a file of an
+/// older version opened read-only sorts every page instead of walking).
+fn list_sql(
+    q: &ListQuery,
+    select: &str,
+    page_end: Option<i64>,
+    from_end: bool,
+    keyed: bool,
+) -> String {
     let scope = match q.scope {
         Scope::District => "?2 = ?2",
         Scope::Town(_) => "v.town_id = ?2",
@@ -162,38 +210,56 @@ fn list_sql(q: &ListQuery, select: &str, page_end: Option<i64>) -> String {
         ListFilter::Exempt => "(rm.status = 'exempt' OR rp.status = 'exempt')".into(),
         ListFilter::Flagged => FLAGGED.to_string(),
     };
-    let dir = if q.descending { "DESC" } else { "ASC" };
-    let order = match q.sort {
-        SortColumn::Name => format!("r.name {dir}, r.id {dir}"),
-        SortColumn::IdNumber => format!("r.id_number {dir}"),
-        SortColumn::Age => format!(
-            "r.birth_date {}, r.id",
-            if q.descending { "ASC" } else { "DESC" }
-        ),
-        SortColumn::Village => format!("v.code {dir}, r.name, r.id"),
-        SortColumn::Medical => format!(
-            "(rm.status IS NULL) {dir}, rm.status {dir}, (pm.payment_id IS NULL) {dir}, r.id"
-        ),
-        SortColumn::Pension => format!(
-            "(rp.status IS NULL) {dir}, rp.status {dir}, (pp.payment_id IS NULL) {dir}, r.id"
-        ),
-    };
     let Some(end) = page_end else {
+        // everyone in a town: counted on the village index alone (the
+        // roster and payment joins would be looked up for every resident)
+        if q.filter == ListFilter::All {
+            return format!(
+                "SELECT {select} FROM residents r JOIN villages v ON v.id = r.village_id WHERE {scope} AND ?1 = ?1"
+            );
+        }
         return format!("SELECT {select} FROM residents r {JOINS} WHERE {scope} AND {filter}");
     };
-    // The first pages of a town (or the district) in name order: the name
-    // index is walked and the town's people kept until the page is full. A
+    // The first (or last) pages of a town or the district in name order:
+    // the names' sort keys are walked in order, each name's people found
+    // through the name index, and the town's kept until the page is full. A
     // town's whole list sorted by name took seconds at city scale (800,000
     // people); the walk reads a few hundred index entries. Deep pages of a
-    // small town would walk most of the index, so they are sorted as before.
-    let walk = matches!(q.scope, Scope::Town(_) | Scope::District)
+    // small town would walk most of the index, so they are sorted instead.
+    let walk = keyed
+        && matches!(q.scope, Scope::Town(_) | Scope::District)
         && q.sort == SortColumn::Name
         && end <= NAME_WALK_ROWS;
     let residents = if walk {
-        "residents r INDEXED BY residents_name"
+        format!(
+            "name_keys k CROSS JOIN residents r INDEXED BY residents_name ON r.name = k.name AND {}",
+            crate::store::name_order::SORT_KEYS
+        )
     } else {
-        "residents r"
+        "residents r".to_string()
     };
+    let order = |outer: bool| {
+        order_terms(q, walk)
+            .into_iter()
+            .map(|(expr, up)| {
+                // the outer query orders the page's rows, joined again, by
+                // the same terms; the walk's k.key is the name's sort key
+                let expr = match expr {
+                    "k.key" if outer => "name_order(r.name)",
+                    "k.name" if outer => "r.name",
+                    e => e,
+                };
+                let dir = if up != (from_end && !outer) {
+                    "ASC"
+                } else {
+                    "DESC"
+                };
+                format!("{expr} {dir}")
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (inner, outer) = (order(false), order(true));
     // The page's residents are chosen first (SQLite leaves out the joins
     // that neither the filter nor the order reads), and only those 30 or so
     // are joined to their roster and payments: a town of 80,000 people was
@@ -201,9 +267,9 @@ fn list_sql(q: &ListQuery, select: &str, page_end: Option<i64>) -> String {
     format!(
         "SELECT {select}
            FROM (SELECT r.id AS page_id FROM {residents} {JOINS}
-                  WHERE {scope} AND {filter} ORDER BY {order} LIMIT ?3 OFFSET ?4) page
+                  WHERE {scope} AND {filter} ORDER BY {inner} LIMIT ?3 OFFSET ?4) page
            JOIN residents r ON r.id = page.page_id {JOINS}
-          ORDER BY {order}"
+          ORDER BY {outer}"
     )
 }
 
@@ -253,7 +319,7 @@ impl Store {
 
     /// How many residents the list would show.
     pub fn resident_count(&self, q: &ListQuery) -> Result<i64> {
-        let sql = list_sql(q, "count(*)", None);
+        let sql = list_sql(q, "count(*)", None, false, false);
         Ok(self
             .conn()
             .prepare_cached(&sql)?
@@ -267,6 +333,31 @@ impl Store {
         offset: i64,
         limit: i64,
     ) -> Result<Vec<ResidentRow>> {
+        self.page(q, offset, limit, false)
+    }
+
+    /// A page counted from the list's end: the `limit` rows before the last
+    /// `back` ones, in the list's order. The last page of a town (`End`)
+    /// reads as few rows as its first.
+    pub fn resident_page_from_end(
+        &self,
+        q: &ListQuery,
+        back: i64,
+        limit: i64,
+    ) -> Result<Vec<ResidentRow>> {
+        self.page(q, back, limit, true)
+    }
+
+    fn page(
+        &self,
+        q: &ListQuery,
+        offset: i64,
+        limit: i64,
+        from_end: bool,
+    ) -> Result<Vec<ResidentRow>> {
+        let version: i64 = self
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
         let sql = list_sql(
             q,
             &format!(
@@ -274,6 +365,8 @@ impl Store {
                  rp.status, pp.payment_id IS NOT NULL, {FLAGGED}"
             ),
             Some(offset.saturating_add(limit)),
+            from_end,
+            version >= SORT_KEYS_SINCE,
         );
         let mut st = self.conn().prepare_cached(&sql)?;
         let rows = st.query_map(params![q.year, scope_id(q.scope), limit, offset], |r| {

@@ -17,6 +17,9 @@ pub struct Hit {
     pub village_name: String,
     pub town_name: String,
     pub deceased_on: Option<String>,
+    /// how many residents bear exactly this name (eleven 张伟 are told
+    /// apart by birth date and village)
+    pub same_name: i64,
 }
 
 /// The smallest string above every string that starts with `prefix`.
@@ -110,9 +113,13 @@ impl Store {
                FROM residents r JOIN villages v ON v.id = r.village_id JOIN towns t ON t.id = v.town_id
               WHERE r.id = ?1",
         )?;
+        let mut same = self
+            .conn()
+            .prepare_cached("SELECT count(*) FROM residents WHERE name = ?1")?;
+        let mut counted: std::collections::HashMap<String, i64> = Default::default();
         let mut hits = Vec::with_capacity(ids.len());
         for id in ids {
-            hits.push(st.query_row([id], |r| {
+            let mut hit = st.query_row([id], |r| {
                 Ok(Hit {
                     resident_id: r.get(0)?,
                     id_number: r.get(1)?,
@@ -123,8 +130,18 @@ impl Store {
                     village_name: r.get(6)?,
                     town_name: r.get(7)?,
                     deceased_on: r.get(8)?,
+                    same_name: 0,
                 })
-            })?);
+            })?;
+            hit.same_name = match counted.get(&hit.name) {
+                Some(&n) => n,
+                None => {
+                    let n: i64 = same.query_row([&hit.name], |r| r.get(0))?;
+                    counted.insert(hit.name.clone(), n);
+                    n
+                }
+            };
+            hits.push(hit);
         }
         Ok(hits)
     }

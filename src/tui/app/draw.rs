@@ -30,6 +30,27 @@ impl App {
                 target: m.target,
             })
             .collect();
+        // the gauges follow the town or village the clerk is on, from the
+        // same progress counters (never from residents)
+        let selected = match self.view {
+            ViewId::Main => self.main.towns.selected_area(),
+            ViewId::Outstanding => self.outstanding.towns.selected_area(),
+            ViewId::Dashboard => self.dashboard.selected_area().map(|a| (a.name.clone(), a)),
+            _ => None,
+        };
+        let selection = selected.map(|(name, area)| {
+            let rates = self.measures.iter().map(|m| m.rate(area)).collect();
+            (name, rates)
+        });
+        let read_only_reason = self.session.read_only_why.map(|w| {
+            use crate::tui::session::ReadOnlyWhy;
+            match w {
+                ReadOnlyWhy::Flag => S::ReadOnlyFlag,
+                ReadOnlyWhy::Supervisor => S::ReadOnlySupervisor,
+                ReadOnlyWhy::File => S::ReadOnlyFile,
+            }
+            .get(lang)
+        });
         HeaderInfo {
             place: S::District.get(lang),
             year: policy.year,
@@ -38,7 +59,9 @@ impl App {
             day,
             elapsed: elapsed(policy, as_of),
             read_only: self.session.read_only,
+            read_only_reason,
             gauges,
+            selection,
         }
     }
 
@@ -152,6 +175,12 @@ impl App {
             Some(Overlay::Payment(f)) => {
                 frame.render_widget(payment::PaymentBox { form: f, ctx }, area);
                 if let Some(c) = f.cursor(area, &ctx) {
+                    frame.set_cursor_position(c);
+                }
+            }
+            Some(Overlay::Prompt(p)) => {
+                frame.render_widget(prompt::PromptBox { prompt: p, ctx }, area);
+                if let Some(c) = p.cursor(area, &ctx) {
                     frame.set_cursor_position(c);
                 }
             }

@@ -45,6 +45,9 @@ impl App {
             Action::RecordPayment => self.open_payment(),
             Action::ShowFullId => self.show_full_id(),
             Action::ExportList => self.open_export(),
+            Action::RefundPayment => self.open_undo(false),
+            Action::ReversePayment => self.open_undo(true),
+            Action::RecordRemittance | Action::CloseRemittance => self.open_remit(action),
             Action::MarkAll => {
                 let job = match self.view {
                     ViewId::Main => self.main.residents.mark_all_job(),
@@ -78,6 +81,18 @@ impl App {
                 };
                 self.switch(to)
             }
+            Action::DrillIn if self.view == ViewId::Dashboard => {
+                // the ranking's town opens in the main view, on that town
+                match self.dashboard.selected_area().map(|a| a.id) {
+                    Some(id) if self.main.towns.select_town(id) => {
+                        self.view = ViewId::Main;
+                        self.main.set_focus(Pane::Towns);
+                        self.main.link();
+                        Flow::Redraw
+                    }
+                    _ => Flow::Idle,
+                }
+            }
             a => {
                 let outcome = match self.view {
                     ViewId::Main => self.main.apply(a),
@@ -106,9 +121,12 @@ impl App {
         Flow::Redraw
     }
 
+    /// The highlighted resident: the residents pane's row or the detail
+    /// shown, never the first resident of a village only passed over in the
+    /// towns pane.
     fn current_resident(&self) -> Option<i64> {
         match self.view {
-            ViewId::Main => self.main.current_resident(),
+            ViewId::Main if self.main.focus != Pane::Towns => self.main.current_resident(),
             ViewId::Outstanding => self.outstanding.current_resident(),
             _ => None,
         }
@@ -117,10 +135,15 @@ impl App {
     fn open_payment(&mut self) -> Flow {
         let lang = self.ui.lang;
         if self.session.read_only {
-            return self.say(S::MsgReadOnly.get(lang), Tone::Warn);
+            let text = match self.session.read_only_why {
+                Some(super::super::session::ReadOnlyWhy::Flag) => S::MsgReadOnlyFlag,
+                Some(super::super::session::ReadOnlyWhy::File) => S::MsgReadOnlyFile,
+                _ => S::MsgReadOnly,
+            };
+            return self.say(text.get(lang), Tone::Warn);
         }
         let Some(id) = self.current_resident() else {
-            return self.say(S::MsgNoResident.get(lang), Tone::Warn);
+            return self.say(S::MsgPickResident.get(lang), Tone::Warn);
         };
         self.submit(
             Slot::PayForm,
@@ -130,6 +153,55 @@ impl App {
             Arc::clone(&self.session),
             id,
         ))));
+        Flow::Redraw
+    }
+
+    /// 退费 / 冲正 of one of the shown resident's payments in force.
+    fn open_undo(&mut self, reversal: bool) -> Flow {
+        let lang = self.ui.lang;
+        if self.session.read_only {
+            return self.say(S::MsgReadOnly.get(lang), Tone::Warn);
+        }
+        if reversal && !self.admin {
+            return self.say(S::MsgAdminOnly.get(lang), Tone::Warn);
+        }
+        let shown = (self.view == ViewId::Main && self.main.focus != Pane::Towns)
+            .then(|| self.main.detail.data())
+            .flatten();
+        let Some(d) = shown else {
+            return self.say(S::MsgNoResident.get(lang), Tone::Warn);
+        };
+        let payments = super::super::views::detail::in_force_payments(&d.history, lang);
+        let name = d.resident.name.clone();
+        self.overlay = Some(Overlay::Prompt(Box::new(Prompt::undo(
+            Arc::clone(&self.session),
+            lang,
+            reversal,
+            &name,
+            payments,
+        ))));
+        Flow::Redraw
+    }
+
+    /// Cash handed in for, or closing, the agent's day under the cursor.
+    fn open_remit(&mut self, action: Action) -> Flow {
+        let lang = self.ui.lang;
+        if self.session.read_only {
+            return self.say(S::MsgReadOnly.get(lang), Tone::Warn);
+        }
+        let day = (self.view == ViewId::Remittance)
+            .then(|| self.remittance.current())
+            .flatten();
+        let Some(d) = day else {
+            return self.say(S::MsgNoAgentDay.get(lang), Tone::Warn);
+        };
+        let session = Arc::clone(&self.session);
+        let prompt = if action == Action::CloseRemittance {
+            Prompt::close(session, lang, d)
+        } else {
+            Prompt::remit(session, lang, d)
+        };
+        self.overlay = Some(Overlay::Prompt(Box::new(prompt)));
         Flow::Redraw
     }
 
@@ -159,6 +231,9 @@ impl App {
         let lang = self.ui.lang;
         if self.export.is_some() {
             return self.say(S::MsgExportBusy.get(lang), Tone::Warn);
+        }
+        if self.session.read_only {
+            return self.say(S::MsgExportReadOnly.get(lang), Tone::Warn);
         }
         let (pane, towns, agent) = match self.view {
             ViewId::Main => (&self.main.residents, &self.main.towns, false),
@@ -258,8 +333,12 @@ impl App {
                 }
                 match (&f.step, action) {
                     (Step::Loading, Some(Action::Back)) => return Flow::Redraw,
+                    (Step::Nothing(_), Some(Action::Back | Action::DrillIn)) => {
+                        return Flow::Redraw;
+                    }
                     (Step::Edit, Some(Action::Back)) => return Flow::Redraw,
-                    (Step::Edit, Some(Action::DrillIn)) => f.step = Step::Confirm,
+                    (Step::Edit, Some(Action::DrillIn)) if f.ready() => f.step = Step::Confirm,
+                    (Step::Edit, Some(Action::DrillIn)) => {}
                     (Step::Edit, Some(Action::MoveUp)) => f.move_field(-1),
                     (Step::Edit, Some(Action::MoveDown)) => f.move_field(1),
                     (Step::Edit, _) => match key.code {
@@ -283,7 +362,55 @@ impl App {
                     }
                     _ => {}
                 }
+                if let Some(job) = f.check_job() {
+                    self.submit(Slot::PayCheck, job);
+                }
                 self.overlay = Some(Overlay::Payment(f));
+                Flow::Redraw
+            }
+            Overlay::Prompt(mut p) => {
+                let action = keymap.resolve(Context::Input, key);
+                match (&p.step, action) {
+                    (_, Some(Action::Quit)) => return Flow::Quit,
+                    (PromptStep::Edit, Some(Action::Back)) => return Flow::Redraw,
+                    (PromptStep::Edit, Some(Action::DrillIn)) => p.next(),
+                    (PromptStep::Edit, Some(Action::MoveUp)) => p.move_field(-1),
+                    (PromptStep::Edit, Some(Action::MoveDown)) => p.move_field(1),
+                    (PromptStep::Edit, _) => match key.code {
+                        KeyCode::Tab => p.move_field(1),
+                        KeyCode::BackTab => p.move_field(-1),
+                        KeyCode::Left if p.on_choice() => p.choose(-1),
+                        KeyCode::Right | KeyCode::Char(' ') if p.on_choice() => p.choose(1),
+                        _ => {
+                            // typing on the payment choice goes on to the reason
+                            if p.on_choice() && matches!(key.code, KeyCode::Char(_)) {
+                                p.move_field(1);
+                            }
+                            if let Some(f) = p.field() {
+                                f.handle_key(key);
+                            }
+                        }
+                    },
+                    (PromptStep::Confirm, Some(Action::DrillIn)) => {
+                        if let Some(job) = p.submit_job() {
+                            self.submit(Slot::Prompt, job);
+                        }
+                    }
+                    (PromptStep::Confirm, Some(Action::Back)) => {
+                        if p.fields.is_empty() {
+                            return Flow::Redraw;
+                        }
+                        p.step = PromptStep::Edit;
+                    }
+                    (PromptStep::Refused(_), Some(Action::Back | Action::DrillIn)) => {
+                        if p.fields.is_empty() {
+                            return Flow::Redraw;
+                        }
+                        p.step = PromptStep::Edit;
+                    }
+                    _ => {}
+                }
+                self.overlay = Some(Overlay::Prompt(p));
                 Flow::Redraw
             }
             Overlay::Export(mut f) => {
@@ -292,19 +419,19 @@ impl App {
                     (_, Some(Action::Quit)) => return Flow::Quit,
                     (ExportStep::Edit, Some(Action::Back)) => return Flow::Redraw,
                     (ExportStep::Edit, Some(Action::DrillIn)) => {
-                        let path = std::path::PathBuf::from(f.path.text().trim());
-                        if path.as_os_str().is_empty() {
+                        let Some(path) = f.check() else {
+                            self.overlay = Some(Overlay::Export(f));
                             return Flow::Redraw;
-                        }
-                        self.export = Some(export::start(&self.session.db, f.spec.clone(), path));
+                        };
+                        self.export = Some(export::start(&self.session, f.spec.clone(), path));
                         f.step = ExportStep::Running {
                             done: 0,
                             total: None,
                         };
                         self.export_status = Some(f.step.clone());
                     }
-                    (ExportStep::Edit, _) => {
-                        f.path.handle_key(key);
+                    (ExportStep::Edit, _) if f.path.handle_key(key) == Edit::Changed => {
+                        f.problem = None;
                     }
                     (_, Some(Action::Back | Action::DrillIn)) => return Flow::Redraw,
                     _ => {}
@@ -323,6 +450,7 @@ impl App {
         if !self.main.towns.select_village(village_code) {
             return self.say(S::MsgNotFound.get(lang), Tone::Warn);
         }
+        self.main.unpin();
         self.main.link();
         self.main.residents.locate(resident_id);
         self.main.set_focus(Pane::Residents);
@@ -346,10 +474,19 @@ impl App {
             }
             Some(Overlay::Payment(f)) if f.field == payment::Field::Receipt => {
                 f.receipt.insert_str(text);
+                if let Some(job) = f.check_job() {
+                    self.workers.submit(Slot::PayCheck, job);
+                }
                 None
             }
             Some(Overlay::Export(f)) if f.step == ExportStep::Edit => {
                 f.path.insert_str(text);
+                None
+            }
+            Some(Overlay::Prompt(p)) if p.takes_text() => {
+                if let Some(f) = p.field() {
+                    f.insert_str(text);
+                }
                 None
             }
             _ => return Flow::Idle,

@@ -1,16 +1,29 @@
-//! Export the current residents list to CSV (UTF-8 with a byte-order mark, so
-//! Excel on a station PC reads the Chinese), ID numbers masked. The list is
+//! Export the current residents list to Excel (XLSX, the default) or CSV
+//! (UTF-8 with a byte-order mark, when the file name ends in `.csv`), ID
+//! numbers masked, through the exchange module's [`ListWriter`]. The list is
 //! walked a page at a time through `Store::resident_page` on a thread of its
 //! own, with its own read-only connection, so the console stays live. When
-//! residents are marked, only they are written. (XLSX comes with the
-//! exchange module.)
+//! residents are marked, only they are written.
+//!
+//! Lists hold names and phone numbers, so an export
+//! - never replaces a file: the proposed name says what the file holds
+//!   (`已选3人-…` for marked rows, the filter otherwise) and is made unique
+//!   in its folder; a name typed over an existing file is refused, and the
+//!   file is reserved with `create_new` so a race cannot clobber either;
+//! - is created owner-only (0600 on unix), and written through a hidden
+//!   `.part` file renamed into place when complete;
+//! - is kept in the audit log (`Store::record_export`) before the file
+//!   appears; if the audit row cannot be written, no file is left;
+//! - shows the folder it goes to, and the full path when done.
 
 use crate::domain::id_number::mask;
 use crate::domain::insured_age;
-use crate::domain::money::yuan;
+use crate::exchange::export::{Cell, Column, ListWriter, Sheet};
 use crate::store::Store;
+use crate::store::exports::ExportRecord;
 use crate::store::registry::residents::{ListQuery, Standing};
 use crate::tui::Ctx;
+use crate::tui::session::Session;
 use crate::tui::strings::{Lang, S, fill};
 use crate::tui::theme::Tone;
 use crate::tui::views::residents::to_filter;
@@ -22,7 +35,6 @@ use ratatui::layout::{Margin, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, channel};
 
@@ -43,22 +55,54 @@ pub struct ExportSpec {
 }
 
 impl ExportSpec {
-    /// `未缴-山城街道-东庄-2024-11-23.csv`
+    /// What the file holds, for its name and the audit log: `已选3人` or the filter.
+    pub fn what(&self) -> String {
+        if self.marks.is_empty() {
+            to_filter(self.query.filter).label(self.lang).to_string()
+        } else {
+            fill(S::ExportMarkedName.get(self.lang), &[&self.marks.len()])
+        }
+    }
+
+    /// `未缴-山城街道-东庄-2024-11-23.xlsx`, `已选3人-山城街道-东庄-2024-11-23.xlsx`
     pub fn file_name(&self, as_of: chrono::NaiveDate) -> String {
-        let filter = to_filter(self.query.filter).label(self.lang);
         let title: String = self
             .title
             .chars()
             .map(|c| {
-                if c.is_whitespace() || c == '/' {
+                if c.is_whitespace() || c == '/' || c == '\\' {
                     '-'
                 } else {
                     c
                 }
             })
             .collect();
-        format!("{filter}-{title}-{as_of}.csv")
+        format!("{}-{title}-{as_of}.xlsx", self.what())
     }
+}
+
+/// `path`, or `name-2.ext`, `name-3.ext`… : the first that does not exist.
+pub fn unique_path(path: &Path) -> PathBuf {
+    if !path.exists() {
+        return path.to_path_buf();
+    }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    (2..)
+        .map(|n| path.with_file_name(format!("{stem}-{n}{ext}")))
+        .find(|p| !p.exists())
+        .expect("some name is free")
+}
+
+/// A path made absolute against the working directory (what the clerk is shown).
+pub fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 #[derive(Debug)]
@@ -79,17 +123,41 @@ pub struct ExportForm {
     pub spec: ExportSpec,
     pub path: InputState,
     pub step: ExportStep,
+    /// why the typed name cannot be used (an existing file)
+    pub problem: Option<String>,
 }
 
 impl ExportForm {
     pub fn new(spec: ExportSpec, as_of: chrono::NaiveDate) -> ExportForm {
         let mut path = InputState::default();
-        path.set(&spec.file_name(as_of));
+        let name = unique_path(Path::new(&spec.file_name(as_of)));
+        path.set(&name.display().to_string());
         ExportForm {
             spec,
             path,
             step: ExportStep::Edit,
+            problem: None,
         }
+    }
+
+    /// The file the typed name stands for, absolute.
+    pub fn target(&self) -> Option<PathBuf> {
+        let typed = self.path.text().trim();
+        (!typed.is_empty()).then(|| absolute(Path::new(typed)))
+    }
+
+    /// The file to write, or why not (it exists: never replaced).
+    pub fn check(&mut self) -> Option<PathBuf> {
+        let target = self.target()?;
+        if target.exists() {
+            self.problem = Some(fill(
+                S::ExportExists.get(self.spec.lang),
+                &[&target.display()],
+            ));
+            return None;
+        }
+        self.problem = None;
+        Some(target)
     }
 
     pub fn on_event(&mut self, e: ExportEvent) {
@@ -101,7 +169,7 @@ impl ExportForm {
     }
 
     fn area(screen: Rect) -> Rect {
-        popup(screen, screen.width.saturating_sub(4).min(72), 9)
+        popup(screen, screen.width.saturating_sub(4).min(76), 10)
     }
 
     fn input_area(screen: Rect) -> Rect {
@@ -122,33 +190,123 @@ impl ExportForm {
 }
 
 /// Start writing in the background; events come back on the receiver.
-pub fn start(db: &Path, year_query: ExportSpec, path: PathBuf) -> Receiver<ExportEvent> {
+/// `path` is absolute and did not exist a moment ago.
+pub fn start(session: &Session, spec: ExportSpec, path: PathBuf) -> Receiver<ExportEvent> {
     let (tx, rx) = channel();
-    let db = db.to_path_buf();
+    let session = session.clone();
     std::thread::Builder::new()
         .name("export".into())
         .spawn(move || {
-            let result = Store::open_read_only(&db)
-                .map_err(|e| e.to_string())
-                .and_then(|store| {
-                    write_csv(&store, &year_query, &path, |done, total| {
-                        let _ = tx.send(ExportEvent::Progress { done, total });
-                    })
-                })
-                .map(|rows| (path, rows));
+            let result = export(&session, &spec, &path, |done, total| {
+                let _ = tx.send(ExportEvent::Progress { done, total });
+            })
+            .map(|rows| (path, rows));
             let _ = tx.send(ExportEvent::Finished(result));
         })
         .expect("spawn the export thread");
     rx
 }
 
+/// Create a file that must not exist yet, readable by its owner only.
+pub fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
+/// Owner-only permissions on a file written by a library (XLSX).
+#[cfg(unix)]
+fn restrict(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+}
+
+#[cfg(not(unix))]
+fn restrict(_path: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// The hidden file the list is written to before it is complete.
+fn part_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.part.{ext}"))
+}
+
+/// Reserve `path`, write the list beside it, audit, and move it into place.
+/// Returns the number of residents written; on any failure no file is left.
+pub fn export(
+    session: &Session,
+    spec: &ExportSpec,
+    path: &Path,
+    progress: impl FnMut(usize, Option<usize>),
+) -> Result<usize, String> {
+    let lang = spec.lang;
+    let err = |e: &dyn std::fmt::Display| fill(S::ExportFailed.get(lang), &[&path.display(), &e]);
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    if !matches!(ext.as_deref(), Some("xlsx" | "csv")) {
+        return Err(err(&S::ExportExtension.get(lang)));
+    }
+    create_private(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => fill(S::ExportExists.get(lang), &[&path.display()]),
+        _ => err(&e),
+    })?;
+    let part = part_path(path);
+    let outcome = (|| {
+        let _ = std::fs::remove_file(&part);
+        drop(create_private(&part).map_err(|e| err(&e))?);
+        let store = Store::open_read_only(&session.db).map_err(|e| err(&e))?;
+        let rows = write_list(&store, spec, &part, progress)?;
+        restrict(&part).map_err(|e| err(&e))?;
+        let mut audit = session
+            .open_store(super::super::session::CACHE_SMALL_KIB)
+            .map_err(|e| err(&e))?;
+        audit
+            .record_export(&ExportRecord {
+                kind: if spec.agent {
+                    "console-outstanding".into()
+                } else {
+                    "console-list".into()
+                },
+                file: path.display().to_string(),
+                scope: format!("{} {}", spec.title, spec.what()),
+                year: spec.query.year,
+                rows,
+                full_ids: false,
+                bulletin_as_of: None,
+            })
+            .map_err(|e| err(&e))?;
+        std::fs::rename(&part, path).map_err(|e| err(&e))?;
+        Ok(rows)
+    })();
+    if outcome.is_err() {
+        let _ = std::fs::remove_file(&part);
+        let _ = std::fs::remove_file(path);
+    }
+    outcome
+}
+
 fn standing_cell(s: Standing, flagged: bool, lang: Lang) -> &'static str {
     status_text(s, flagged, lang).0
 }
 
-/// Write the list to `path` (through a temporary file, renamed when done).
-/// Returns the number of residents written.
-pub fn write_csv(
+/// Write the list to `path` (XLSX or CSV by its extension). Returns the
+/// number of residents written.
+pub fn write_list(
     store: &Store,
     spec: &ExportSpec,
     path: &Path,
@@ -161,26 +319,30 @@ pub fn write_csv(
     } else {
         Some(spec.marks.len())
     };
-    let part = path.with_extension("csv.part");
     let err = |e: &dyn std::fmt::Display| fill(S::ExportFailed.get(lang), &[&path.display(), &e]);
-    let mut file = std::fs::File::create(&part).map_err(|e| err(&e))?;
-    file.write_all(b"\xEF\xBB\xBF").map_err(|e| err(&e))?;
-    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
-    let mut header = vec![
-        S::ColTown.get(lang),
-        S::ColVillage.get(lang),
-        S::ColName.get(lang),
-        S::ColIdMasked.get(lang),
-        S::ColSex.get(lang),
-        S::ColAge.get(lang),
-        S::ColMedical.get(lang),
-        S::ColPension.get(lang),
+    let mut w = ListWriter::create(path, None).map_err(|e| err(&e))?;
+    let mut columns = vec![
+        Column::context(S::ColTown.get(lang), 12.0),
+        Column::new(S::ColVillage.get(lang), 14.0),
+        Column::new(S::ColName.get(lang), 10.0),
+        Column::new(S::ColIdMasked.get(lang), 22.0),
+        Column::new(S::ColSex.get(lang), 5.0),
+        Column::new(S::ColAge.get(lang), 5.0),
+        Column::new(S::ColMedical.get(lang), 7.0),
+        Column::new(S::ColPension.get(lang), 7.0),
     ];
     if spec.agent {
-        header.push(S::ColPhone.get(lang));
-        header.push(S::ColDue.get(lang));
+        columns.push(Column::new(S::ColPhone.get(lang), 13.0));
+        columns.push(Column::new(S::ColDue.get(lang), 9.0));
     }
-    w.write_record(&header).map_err(|e| err(&e))?;
+    w.sheet(&Sheet {
+        name: spec.title.clone(),
+        title: Some(format!("{} {}", spec.title, spec.what())),
+        subtitle: Some(fill(S::ExportSubtitle.get(lang), &[&q.year])),
+        columns,
+        landscape: spec.agent,
+    })
+    .map_err(|e| err(&e))?;
     let mut offset = 0i64;
     let mut written = 0usize;
     loop {
@@ -203,14 +365,14 @@ pub fn write_csv(
                 (s, _) => s,
             };
             let mut rec = vec![
-                spec.town.clone(),
-                crate::domain::village_name::short(&r.village_name).to_string(),
-                r.name.clone(),
-                mask(&r.id_number),
-                sex.to_string(),
-                insured_age(q.year, r.birth_date).to_string(),
-                standing_cell(r.medical, r.flagged, lang).to_string(),
-                standing_cell(r.pension, r.flagged, lang).to_string(),
+                Cell::text(spec.town.clone()),
+                Cell::text(crate::domain::village_name::short(&r.village_name)),
+                Cell::text(r.name.clone()),
+                Cell::Id(mask(&r.id_number)),
+                Cell::text(sex),
+                Cell::Int(i64::from(insured_age(q.year, r.birth_date))),
+                Cell::text(standing_cell(r.medical, r.flagged, lang)),
+                Cell::text(standing_cell(r.pension, r.flagged, lang)),
             ];
             if spec.agent {
                 let d = dues.iter().find(|d| d.resident_id == r.id);
@@ -221,10 +383,10 @@ pub fn write_csv(
                 if r.pension == Standing::Due {
                     fen += d.and_then(|d| d.pension_fen).unwrap_or(0);
                 }
-                rec.push(d.and_then(|d| d.phone.clone()).unwrap_or_default());
-                rec.push(yuan(fen));
+                rec.push(Cell::opt(d.and_then(|d| d.phone.clone())));
+                rec.push(Cell::Fen(fen));
             }
-            w.write_record(&rec).map_err(|e| err(&e))?;
+            w.row(&rec).map_err(|e| err(&e))?;
             written += 1;
         }
         progress(written, total);
@@ -233,12 +395,7 @@ pub fn write_csv(
         }
         offset += EXPORT_PAGE;
     }
-    let file = w.into_inner().map_err(|e| err(&e.error()))?;
-    file.into_inner()
-        .map_err(|e| err(&e.error()))?
-        .sync_all()
-        .map_err(|e| err(&e))?;
-    std::fs::rename(&part, path).map_err(|e| err(&e))?;
+    w.finish().map_err(|e| err(&e))?;
     Ok(written)
 }
 
@@ -269,13 +426,25 @@ impl Widget for ExportBox<'_> {
         } else {
             fill(S::ExportMarked.get(lang), &[&f.spec.marks.len()])
         };
+        let folder = f
+            .target()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+            .map(|d| d.display().to_string())
+            .unwrap_or_default();
         let mut lines = vec![
             Line::from(what),
             Line::from(Span::styled(S::ExportNote.get(lang), dim)),
+            Line::from(""),
+            Line::from(Span::styled(
+                fill(S::ExportFolder.get(lang), &[&folder]),
+                dim,
+            )),
         ];
-        lines.push(Line::from(""));
-        let status = match &f.step {
-            ExportStep::Edit => Line::from(Span::styled(
+        let status = match (&f.step, &f.problem) {
+            (ExportStep::Edit, Some(p)) => {
+                Line::from(Span::styled(p.clone(), theme.tone(Tone::Bad)))
+            }
+            (ExportStep::Edit, None) => Line::from(Span::styled(
                 fill(
                     S::ExportHelp.get(lang),
                     &[
@@ -285,17 +454,18 @@ impl Widget for ExportBox<'_> {
                 ),
                 dim,
             )),
-            ExportStep::Running { done, total } => Line::from(fill(
+            (ExportStep::Running { done, total }, _) => Line::from(fill(
                 S::ExportRunning.get(lang),
                 &[done, &total.map_or("?".to_string(), |t| t.to_string())],
             )),
-            ExportStep::Done { path, rows } => Line::from(Span::styled(
+            (ExportStep::Done { path, rows }, _) => Line::from(Span::styled(
                 fill(S::ExportDone.get(lang), &[rows, &path.display()]),
                 theme.tone(Tone::Good),
             )),
-            ExportStep::Failed(e) => Line::from(Span::styled(e.clone(), theme.tone(Tone::Bad))),
+            (ExportStep::Failed(e), _) => {
+                Line::from(Span::styled(e.clone(), theme.tone(Tone::Bad)))
+            }
         };
-        lines.push(Line::from(""));
         lines.push(status);
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
@@ -303,5 +473,34 @@ impl Widget for ExportBox<'_> {
         let input = ExportForm::input_area(screen);
         clear(input, buf);
         InputLine::new(S::ExportFile.get(lang), &f.path, theme).render(input, buf);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_taken_name_gets_a_number_and_a_new_file_is_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("未缴-东庄-2024-11-23.xlsx");
+        assert_eq!(unique_path(&path), path);
+        std::fs::write(&path, b"x").unwrap();
+        let second = unique_path(&path);
+        assert_eq!(second, dir.path().join("未缴-东庄-2024-11-23-2.xlsx"));
+        drop(create_private(&second).unwrap());
+        assert_eq!(
+            unique_path(&path),
+            dir.path().join("未缴-东庄-2024-11-23-3.xlsx")
+        );
+        // create_private never replaces a file
+        assert!(create_private(&path).is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"x");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&second).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
     }
 }

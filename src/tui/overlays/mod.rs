@@ -3,6 +3,7 @@
 
 pub mod export;
 pub mod payment;
+pub mod prompt;
 pub mod search;
 
 use super::widgets::palette::PaletteState;
@@ -16,6 +17,7 @@ pub enum Overlay {
     Search(SearchState),
     Payment(Box<PaymentForm>),
     Export(Box<ExportForm>),
+    Prompt(Box<prompt::Prompt>),
 }
 
 impl Overlay {
@@ -26,6 +28,7 @@ impl Overlay {
             Overlay::Palette(_) | Overlay::Search(_) => true,
             Overlay::Payment(p) => p.field == payment::Field::Receipt,
             Overlay::Export(e) => e.step == export::ExportStep::Edit,
+            Overlay::Prompt(p) => p.takes_text(),
         }
     }
 }

@@ -1,8 +1,16 @@
 //! The payment form: insurance, tier (only those the policy allows this
 //! person), channel, agent and receipt number; then a confirmation saying who
-//! pays what; then `Store::record_payment`, the one payment path. The store
-//! decides: its refusals (duplicate, deceased, not eligible) are shown as
-//! they come.
+//! pays what; then `Store::record_payment`, the one payment path.
+//!
+//! The form offers only what can succeed: the insurances still owed this
+//! year (or, for a person whose whole share the government pays, that share
+//! through 政府代缴 and nothing else), agent channels only where the village
+//! has an agent, and the amounts from the policy engine for the as-of date —
+//! the same `compute_on` that `quote --date` and the store use. A person
+//! with nothing to record gets a message instead of a form. A receipt number
+//! for an agent's cash is checked against the agent's books as it is typed.
+//! The store still decides: a refusal that slips through (another clerk's
+//! payment a moment earlier) is shown as it comes.
 
 use crate::domain::channel::ALL_CHANNELS;
 use crate::domain::id_number::mask;
@@ -39,6 +47,15 @@ pub struct PaymentReply {
     pub result: Result<Recorded, String>,
 }
 
+/// What a receipt number is checked for: the agent and the number as typed.
+pub type CheckKey = (String, String);
+
+/// The receipt number a cash payment would use, or why it cannot.
+pub struct ReceiptCheck {
+    pub key: CheckKey,
+    pub result: Result<String, String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
     Insurance,
@@ -51,6 +68,8 @@ pub enum Field {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
     Loading,
+    /// nothing can be recorded for this person: why
+    Nothing(String),
     Edit,
     Confirm,
     Sending,
@@ -64,11 +83,15 @@ pub struct PaymentForm {
     data: Option<DetailData>,
     pub step: Step,
     pub field: Field,
+    /// the insurances that can be recorded, in the order offered
+    offers: Vec<Insurance>,
     insurance: Insurance,
     tier: usize,
-    channel: usize,
+    channel: Option<Channel>,
     agent: usize,
     pub receipt: InputState,
+    check: Option<ReceiptCheck>,
+    check_asked: Option<CheckKey>,
 }
 
 /// The job that loads the form's detail.
@@ -81,6 +104,73 @@ pub fn load_job(session: Arc<Session>, resident_id: i64) -> Job {
     })
 }
 
+/// (person pays, government pays, eligible) for one insurance of the dues.
+fn shares_of(dues: &crate::domain::dues::Dues, ins: Insurance) -> (Decimal, Decimal, bool) {
+    match ins {
+        Insurance::Medical => (
+            dues.medical.person_pays,
+            dues.medical.government_pays,
+            dues.medical.eligible,
+        ),
+        Insurance::Pension => (
+            dues.pension.person_pays,
+            dues.pension.government_pays,
+            dues.pension.eligible,
+        ),
+    }
+}
+
+/// The government pays the whole share: only 政府代缴 can record it.
+fn proxy_case(person: Decimal, government: Decimal) -> bool {
+    person.is_zero() && government > Decimal::ZERO
+}
+
+/// The insurances a payment can be recorded for: owed by the person, or a
+/// share the government pays that is not recorded yet. Nothing for a person
+/// who died or whose hukou was cancelled.
+pub fn offers(d: &DetailData) -> Vec<Insurance> {
+    let r = &d.resident;
+    if r.deceased_on.is_some() || r.hukou_cancelled_on.is_some() {
+        return Vec::new();
+    }
+    let Ok(dues) = &d.dues else {
+        return Vec::new();
+    };
+    [
+        (Insurance::Medical, d.medical),
+        (Insurance::Pension, d.pension),
+    ]
+    .into_iter()
+    .filter(|(ins, standing)| {
+        let (person, gov, eligible) = shares_of(dues, *ins);
+        eligible
+            && match standing {
+                Standing::Due => true,
+                Standing::Exempt => proxy_case(person, gov),
+                _ => false,
+            }
+    })
+    .map(|(ins, _)| ins)
+    .collect()
+}
+
+/// Why nothing can be recorded: deceased, cancelled, or each insurance's standing.
+fn nothing_reason(d: &DetailData, year: i32, lang: Lang) -> String {
+    let r = &d.resident;
+    if let Some(on) = r.deceased_on {
+        return fill(S::PayNothingDeceased.get(lang), &[&r.name, &on]);
+    }
+    if let Some(on) = r.hukou_cancelled_on {
+        return fill(S::PayNothingCancelled.get(lang), &[&r.name, &on]);
+    }
+    if let Err(e) = &d.dues {
+        return e.clone();
+    }
+    let (m, _) = status_text(d.medical, false, lang);
+    let (p, _) = status_text(d.pension, false, lang);
+    fill(S::PayNothing.get(lang), &[&r.name, &year, &m, &p])
+}
+
 impl PaymentForm {
     pub fn new(session: Arc<Session>, resident_id: i64) -> PaymentForm {
         PaymentForm {
@@ -89,37 +179,44 @@ impl PaymentForm {
             data: None,
             step: Step::Loading,
             field: Field::Insurance,
+            offers: Vec::new(),
             insurance: Insurance::Medical,
             tier: 0,
-            channel: 0,
+            channel: None,
             agent: 0,
             receipt: InputState::default(),
+            check: None,
+            check_asked: None,
         }
     }
 
-    pub fn accept_data(&mut self, reply: FormData) {
+    pub fn accept_data(&mut self, reply: FormData, lang: Lang) {
         if reply.resident_id != self.resident_id {
             return;
         }
         match reply.data {
             Ok(d) => {
-                // open on the insurance still owed, medical first
-                self.insurance = if d.medical != Standing::Due && d.pension == Standing::Due {
-                    Insurance::Pension
-                } else {
-                    Insurance::Medical
-                };
-                if let Ok(dues) = &d.dues {
-                    let quoted = dues.pension.tier;
-                    self.tier = dues
-                        .pension
-                        .tiers
-                        .iter()
-                        .position(|t| Some(*t) == quoted)
-                        .unwrap_or(0);
+                self.offers = offers(&d);
+                match self.offers.first() {
+                    None => {
+                        self.step = Step::Nothing(nothing_reason(&d, self.session.year(), lang));
+                    }
+                    Some(first) => {
+                        // open on the insurance still owed, medical first
+                        self.insurance = *first;
+                        if let Ok(dues) = &d.dues {
+                            let quoted = dues.pension.tier;
+                            self.tier = dues
+                                .pension
+                                .tiers
+                                .iter()
+                                .position(|t| Some(*t) == quoted)
+                                .unwrap_or(0);
+                        }
+                        self.step = Step::Edit;
+                    }
                 }
                 self.data = Some(d);
-                self.step = Step::Edit;
             }
             Err(e) => self.step = Step::Refused(e),
         }
@@ -132,8 +229,44 @@ impl PaymentForm {
         }
     }
 
+    /// The dues for the chosen tier on the as-of date (what `quote --date` says).
+    fn dues(&self) -> Option<Result<crate::domain::dues::Dues, String>> {
+        let d = self.data.as_ref()?;
+        Some(
+            compute_on(
+                &self.session.policy,
+                &d.person,
+                self.chosen_tier(),
+                self.session.as_of,
+            )
+            .map_err(|e| e.to_string()),
+        )
+    }
+
+    /// The channels that can record the chosen insurance: 政府代缴 alone when
+    /// the government pays the whole share, every other channel otherwise
+    /// (agent channels only where the village has an agent).
+    pub fn channels(&self) -> Vec<Channel> {
+        let Some(Ok(dues)) = self.dues() else {
+            return Vec::new();
+        };
+        let (person, gov, _) = shares_of(&dues, self.insurance);
+        if proxy_case(person, gov) {
+            return vec![Channel::Proxy];
+        }
+        let agents = self.data.as_ref().is_some_and(|d| !d.agents.is_empty());
+        ALL_CHANNELS
+            .into_iter()
+            .filter(|c| *c != Channel::Proxy && (agents || !c.is_agent()))
+            .collect()
+    }
+
     fn channel(&self) -> Channel {
-        ALL_CHANNELS[self.channel % ALL_CHANNELS.len()]
+        let list = self.channels();
+        match self.channel {
+            Some(c) if list.contains(&c) => c,
+            _ => list.first().copied().unwrap_or(Channel::Wechat),
+        }
     }
 
     fn fields(&self) -> Vec<Field> {
@@ -180,13 +313,21 @@ impl PaymentForm {
         };
         match self.field {
             Field::Insurance => {
-                self.insurance = match self.insurance {
-                    Insurance::Medical => Insurance::Pension,
-                    Insurance::Pension => Insurance::Medical,
+                let at = self
+                    .offers
+                    .iter()
+                    .position(|i| *i == self.insurance)
+                    .unwrap_or(0);
+                if let Some(i) = self.offers.get(cycle(at, self.offers.len())) {
+                    self.insurance = *i;
                 }
             }
             Field::Tier => self.tier = cycle(self.tier, self.tiers().len()),
-            Field::Channel => self.channel = cycle(self.channel, ALL_CHANNELS.len()),
+            Field::Channel => {
+                let list = self.channels();
+                let at = list.iter().position(|c| *c == self.channel()).unwrap_or(0);
+                self.channel = list.get(cycle(at, list.len())).copied();
+            }
             Field::Agent => {
                 let n = self.data.as_ref().map_or(0, |d| d.agents.len());
                 self.agent = cycle(self.agent, n);
@@ -203,24 +344,78 @@ impl PaymentForm {
             .flatten()
     }
 
+    fn agent_code(&self) -> Option<String> {
+        if !self.channel().is_agent() {
+            return None;
+        }
+        let d = self.data.as_ref()?;
+        d.agents.get(self.agent).map(|a| a.code.clone())
+    }
+
+    /// What the receipt number must be checked for: an agent's cash.
+    fn check_key(&self) -> Option<CheckKey> {
+        if self.step != Step::Edit || self.channel() != Channel::Cash {
+            return None;
+        }
+        Some((self.agent_code()?, self.receipt.text().trim().to_string()))
+    }
+
+    /// The job that checks the receipt number as it now stands, unless that
+    /// check is done or asked for already.
+    pub fn check_job(&mut self) -> Option<Job> {
+        let key = self.check_key()?;
+        if self.check.as_ref().is_some_and(|c| c.key == key)
+            || self.check_asked.as_ref() == Some(&key)
+        {
+            return None;
+        }
+        self.check_asked = Some(key.clone());
+        Some(Box::new(move |store| {
+            let typed = (!key.1.is_empty()).then_some(key.1.as_str());
+            let result = store
+                .check_receipt(&key.0, typed)
+                .map_err(|e| e.to_string());
+            Box::new(ReceiptCheck { key, result }) as Reply
+        }))
+    }
+
+    pub fn accept_check(&mut self, check: ReceiptCheck) {
+        if self.check_asked.as_ref() == Some(&check.key) {
+            self.check_asked = None;
+        }
+        self.check = Some(check);
+    }
+
+    /// The receipt check of the current number, if it is back.
+    fn current_check(&self) -> Option<&Result<String, String>> {
+        let key = self.check_key()?;
+        self.check
+            .as_ref()
+            .filter(|c| c.key == key)
+            .map(|c| &c.result)
+    }
+
+    /// Whether Enter may go on to the confirmation: no field error, and no
+    /// check still out.
+    pub fn ready(&self) -> bool {
+        if self.check_key().is_none() {
+            return true;
+        }
+        matches!(self.current_check(), Some(Ok(_)))
+    }
+
     /// What the store is asked to record.
     pub fn request(&self) -> Option<PaymentRequest> {
         let d = self.data.as_ref()?;
-        let channel = self.channel();
-        let agent_code = if channel.is_agent() {
-            d.agents.get(self.agent).map(|a| a.code.clone())
-        } else {
-            None
-        };
         let receipt = self.receipt.text().trim();
         Some(PaymentRequest {
             id_number: d.resident.id_number.clone(),
             year: self.session.year(),
             insurance: self.insurance,
             tier: self.chosen_tier(),
-            channel,
+            channel: self.channel(),
             receipt: (!receipt.is_empty()).then(|| receipt.to_string()),
-            agent_code,
+            agent_code: self.agent_code(),
             office: None,
             paid_on: self.session.as_of,
             special: None,
@@ -240,13 +435,10 @@ impl PaymentForm {
 
     /// "个人缴 350.00 元，政府代缴 0.00 元" for the chosen insurance and tier.
     fn shares(&self, lang: Lang) -> String {
-        let Some(d) = &self.data else {
-            return String::new();
-        };
-        let policy = &self.session.policy;
-        match compute_on(policy, &d.person, self.chosen_tier(), self.session.as_of) {
-            Err(e) => e.to_string(),
-            Ok(dues) => match self.insurance {
+        match self.dues() {
+            None => String::new(),
+            Some(Err(e)) => e,
+            Some(Ok(dues)) => match self.insurance {
                 Insurance::Medical => {
                     let m = &dues.medical;
                     let mut s = fill(
@@ -271,6 +463,17 @@ impl PaymentForm {
                 }
             },
         }
+    }
+
+    /// The line under the fields about the receipt number: the number a cash
+    /// payment will use, or what is wrong with the one typed.
+    fn receipt_note(&self, lang: Lang) -> Option<(String, Tone)> {
+        self.check_key()?;
+        Some(match self.current_check() {
+            None => (S::PayChecking.get(lang).to_string(), Tone::Dim),
+            Some(Ok(n)) => (fill(S::PayReceiptWillUse.get(lang), &[n]), Tone::Good),
+            Some(Err(e)) => (e.clone(), Tone::Bad),
+        })
     }
 
     fn area(screen: Rect) -> Rect {
@@ -332,6 +535,17 @@ impl PaymentForm {
                 .map(|a| format!("{} {}", a.code, a.name))
                 .unwrap_or_default(),
             Field::Receipt => self.receipt.text().to_string(),
+        }
+    }
+
+    /// Whether a choice field has more than one value (arrows are shown then).
+    fn has_choice(&self, f: Field) -> bool {
+        match f {
+            Field::Insurance => self.offers.len() > 1,
+            Field::Tier => self.tiers().len() > 1,
+            Field::Channel => self.channels().len() > 1,
+            Field::Agent => self.data.as_ref().is_some_and(|d| d.agents.len() > 1),
+            Field::Receipt => false,
         }
     }
 }
@@ -398,6 +612,18 @@ impl Widget for PaymentBox<'_> {
             Span::styled(pt, theme.tone(ptone)),
         ]));
         match &f.step {
+            Step::Nothing(why) => {
+                lines.push(Line::from(""));
+                lines.push(Line::from(Span::styled(
+                    why.clone(),
+                    theme.tone(Tone::Warn),
+                )));
+                lines.push(Line::from(""));
+                lines.push(Line::from(Span::styled(
+                    fill(S::HelpClose.get(lang), &[&key(&self.ctx, Action::Back)]),
+                    dim,
+                )));
+            }
             Step::Edit | Step::Loading => {
                 for field in f.fields() {
                     let focused = field == f.field;
@@ -408,7 +634,7 @@ impl Widget for PaymentBox<'_> {
                         theme.sym.ellipsis,
                     );
                     let value = f.field_value(field, lang);
-                    let shown = if field == Field::Receipt {
+                    let shown = if field == Field::Receipt || !f.has_choice(field) {
                         value
                     } else if theme.sym.ascii {
                         format!("< {value} >")
@@ -438,6 +664,9 @@ impl Widget for PaymentBox<'_> {
                     }
                     lines.push(Line::from(spans));
                 }
+                if let Some((note, tone)) = f.receipt_note(lang) {
+                    lines.push(Line::from(Span::styled(note, theme.tone(tone))));
+                }
                 lines.push(Line::from(Span::styled(
                     f.shares(lang),
                     theme.tone(Tone::Info),
@@ -447,6 +676,12 @@ impl Widget for PaymentBox<'_> {
                     &[
                         &key(&self.ctx, Action::MoveUp),
                         &key(&self.ctx, Action::MoveDown),
+                        // the choice keys are the arrows, named as the symbol set allows
+                        &if theme.sym.ascii {
+                            "Left/Right"
+                        } else {
+                            "←→"
+                        },
                         &key(&self.ctx, Action::DrillIn),
                         &key(&self.ctx, Action::Back),
                     ],

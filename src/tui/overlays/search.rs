@@ -3,6 +3,7 @@
 //! search waits on the worker), and Enter goes to the chosen resident.
 
 use crate::domain::id_number::mask;
+use crate::domain::name_keys::wrong_check_digit;
 use crate::store::registry::search::Hit;
 use crate::tui::Ctx;
 use crate::tui::strings::{S, fill};
@@ -120,8 +121,14 @@ impl Widget for SearchBox<'_> {
         let s = self.state;
         let area = SearchState::area(screen);
         clear(area, buf);
+        // how many were found: eleven 张伟 are told apart by the lines
+        let found = match s.hits.len() {
+            0 => String::new(),
+            n if n as i64 >= LIMIT => format!("· {} ", fill(S::SearchFoundFirst.get(lang), &[&n])),
+            n => format!("· {} ", fill(S::SearchFound.get(lang), &[&n])),
+        };
         let block = theme.block(true).title(Span::styled(
-            format!(" {} ", S::SearchTitle.get(lang)),
+            format!(" {} {found}", S::SearchTitle.get(lang)),
             theme.title(),
         ));
         let inner = block.inner(area);
@@ -144,14 +151,17 @@ impl Widget for SearchBox<'_> {
             return;
         }
         if s.hits.is_empty() {
-            let text = if s.input.text().trim().is_empty() {
-                ""
+            let typed = s.input.text().trim();
+            let (text, tone) = if typed.is_empty() {
+                (String::new(), Tone::Dim)
             } else if s.waiting() {
-                S::MsgLoading.get(lang)
+                (S::MsgLoading.get(lang).to_string(), Tone::Dim)
+            } else if let Some(expected) = wrong_check_digit(typed) {
+                (fill(S::SearchCheckDigit.get(lang), &[&expected]), Tone::Bad)
             } else {
-                S::SearchNoHits.get(lang)
+                (S::SearchNoHits.get(lang).to_string(), Tone::Dim)
             };
-            buf.set_stringn(list.x, list.y, text, width, dim);
+            buf.set_stringn(list.x, list.y, text, width, theme.tone(tone));
             return;
         }
         let visible = usize::from(list.height);
@@ -177,7 +187,20 @@ impl Widget for SearchBox<'_> {
             };
             put(&name, 10, theme.tone(Tone::Normal));
             put(&mask(&hit.id_number), 18, theme.tone(Tone::Normal));
-            let rest = width.saturating_sub(30);
+            // the masked number hides the birth date: the year tells people apart
+            put(
+                hit.birth_date.get(..4).unwrap_or(""),
+                4,
+                theme.tone(Tone::Normal),
+            );
+            let mut used = 35;
+            if hit.same_name > 1 {
+                let same = fill(S::SearchSameName.get(lang), &[&hit.same_name]);
+                let w = text::width(&same);
+                put(&same, w, dim);
+                used += w + 1;
+            }
+            let rest = width.saturating_sub(used);
             match &hit.deceased_on {
                 Some(d) => put(
                     &fill(S::SearchDeceased.get(lang), &[&place, &d]),

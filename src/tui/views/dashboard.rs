@@ -10,7 +10,7 @@ use crate::tui::session::Session;
 use crate::tui::strings::{S, fill};
 use crate::tui::theme::Tone;
 use crate::tui::widgets::gauge::{Rate, pace};
-use crate::tui::widgets::table::{Column, TableRow, VirtualTable, layout};
+use crate::tui::widgets::table::{Column, TableRow, VirtualTable, follow, layout};
 use crate::tui::worker::{Reply, Slot};
 use crate::tui::{Ctx, Outcome, View};
 use chrono::NaiveDate;
@@ -19,8 +19,6 @@ use ratatui::layout::Rect;
 use ratatui::symbols::bar;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Sparkline;
-use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 use std::any::Any;
 use std::sync::Arc;
 
@@ -51,7 +49,12 @@ pub struct Dashboard {
     progress: Option<Arc<Progress>>,
     /// the measure towns are ranked by
     rank_by: usize,
+    /// listed worst first (ranks keep their meaning: 1 is the best)
     ascending: bool,
+    /// the town under the cursor (kept across re-sorting)
+    selected: Option<i64>,
+    /// rows the ranking shows, for paging and scrolling
+    visible: std::cell::Cell<usize>,
     generation: u64,
     daily: Option<(u64, Days)>,
     asked: Option<u64>,
@@ -66,6 +69,8 @@ impl Dashboard {
             progress: None,
             rank_by: 0,
             ascending: false,
+            selected: None,
+            visible: std::cell::Cell::new(11),
             generation: 0,
             daily: None,
             asked: None,
@@ -76,17 +81,48 @@ impl Dashboard {
         self.progress = Some(progress);
     }
 
-    fn ranked(&self) -> Vec<&AreaProgress> {
+    /// The towns in the order shown, each with its rank (1 = the highest
+    /// rate), so that the worst-first order still reads as ranks.
+    fn ranked(&self) -> Vec<(usize, &AreaProgress)> {
         let Some(p) = &self.progress else {
             return Vec::new();
         };
         let m = &self.measures[self.rank_by];
         let mut towns: Vec<&AreaProgress> = p.towns.iter().map(|t| &t.area).collect();
         towns.sort_by_key(|a| std::cmp::Reverse(m.rate(a)));
+        let mut ranked: Vec<(usize, &AreaProgress)> = towns
+            .into_iter()
+            .enumerate()
+            .map(|(i, a)| (i + 1, a))
+            .collect();
         if self.ascending {
-            towns.reverse();
+            ranked.reverse();
         }
-        towns
+        ranked
+    }
+
+    /// Row of the cursor in the shown order (the first row when none yet).
+    fn cursor(&self) -> usize {
+        let ranked = self.ranked();
+        self.selected
+            .and_then(|id| ranked.iter().position(|(_, a)| a.id == id))
+            .unwrap_or(0)
+    }
+
+    /// The town under the cursor: the header's gauges show it, Enter opens it.
+    pub fn selected_area(&self) -> Option<&AreaProgress> {
+        let ranked = self.ranked();
+        ranked.get(self.cursor()).map(|(_, a)| *a)
+    }
+
+    fn move_to(&mut self, row: usize) -> Outcome {
+        let id = {
+            let ranked = self.ranked();
+            let row = row.min(ranked.len().saturating_sub(1));
+            ranked.get(row).map(|(_, a)| a.id)
+        };
+        self.selected = id.or(self.selected);
+        Outcome::Redraw
     }
 
     fn projected(&self, area: &AreaProgress, m: &Measure) -> Option<Rate> {
@@ -94,8 +130,8 @@ impl Dashboard {
         let r = c.rate()?;
         let d = self.session.policy.window_days(self.session.as_of);
         let p = projection(r, d.elapsed, d.total);
-        let permille = (p * Decimal::from(1000)).floor().to_u32().unwrap_or(0);
-        Some(Rate::permille(permille.min(1000)))
+        let permille = crate::domain::rate::permille_of(p).clamp(0, 1000) as u32;
+        Some(Rate::permille(permille))
     }
 
     fn draw_ranking(&self, frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
@@ -123,10 +159,15 @@ impl Dashboard {
         let bar_w = usize::from(widths[2]);
         let ranked = self.ranked();
         let sym = &theme.sym;
+        let visible = VirtualTable::visible_rows(area, true);
+        self.visible.set(visible.max(1));
+        let cursor = self.cursor();
+        let first = follow(0, cursor, visible, ranked.len());
         let rows: Vec<TableRow> = ranked
             .iter()
-            .enumerate()
-            .map(|(i, a)| {
+            .skip(first)
+            .take(visible)
+            .map(|(rank, a)| {
                 let rate = m.rate(a);
                 let p = pace(rate, m.target, self.elapsed);
                 let tone = theme.tone(p.tone());
@@ -137,7 +178,7 @@ impl Dashboard {
                     sym.gauge_empty.repeat(bar_w.saturating_sub(filled))
                 );
                 let mut cells = vec![
-                    Span::raw(format!("{}", i + 1)),
+                    Span::raw(format!("{rank}")),
                     Span::raw(a.name.clone()),
                     Span::styled(bar, tone),
                 ];
@@ -151,17 +192,19 @@ impl Dashboard {
                 TableRow::new(cells)
             })
             .collect();
-        let arrow = if self.ascending {
-            sym.sort_asc
+        let (arrow, order) = if self.ascending {
+            (sym.sort_asc, S::DashWorstFirst)
         } else {
-            sym.sort_desc
+            (sym.sort_desc, S::DashBestFirst)
         };
         let title = format!(
-            " {}{arrow} ",
-            fill(S::DashRanking.get(lang), &[&m.label(lang)])
+            " {}{arrow} {} ",
+            fill(S::DashRanking.get(lang), &[&m.label(lang)]),
+            order.get(lang)
         );
-        let block = theme.block(false).title(Span::styled(title, theme.title()));
-        let table = VirtualTable::new(&columns, &rows, rows.len(), 0, theme)
+        let block = theme.block(true).title(Span::styled(title, theme.title()));
+        let table = VirtualTable::new(&columns, &rows, ranked.len(), first, theme)
+            .selected(Some(cursor))
             .block(block)
             .empty_text(S::MsgLoading.get(lang));
         frame.render_widget(table, area);
@@ -225,7 +268,7 @@ impl Dashboard {
                     .iter()
                     .map(|m| {
                         format!(
-                            "{} {}",
+                            "{} {}%",
                             m.label(lang),
                             rate_cell(self.projected(&p.district, m))
                         )
@@ -301,6 +344,7 @@ impl View for Dashboard {
     fn hints(&self) -> &'static [Action] {
         &[
             Action::Help,
+            Action::DrillIn,
             Action::SortNextColumn,
             Action::ReverseSort,
             Action::NextView,
@@ -319,6 +363,16 @@ impl View for Dashboard {
                 self.ascending = !self.ascending;
                 Outcome::Redraw
             }
+            Action::MoveUp => self.move_to(self.cursor().saturating_sub(1)),
+            Action::MoveDown => self.move_to(self.cursor() + 1),
+            Action::PageUp | Action::HalfPageUp => {
+                self.move_to(self.cursor().saturating_sub(self.visible.get()))
+            }
+            Action::PageDown | Action::HalfPageDown => {
+                self.move_to(self.cursor() + self.visible.get())
+            }
+            Action::Home => self.move_to(0),
+            Action::End => self.move_to(usize::MAX),
             _ => Outcome::Ignored,
         }
     }

@@ -302,6 +302,33 @@ impl DetailPane {
     }
 }
 
+/// Every payment not yet reversed or refunded, newest first, as the refund
+/// and reversal prompt offers them: (payment id, `2025 医保 400.00 11-23 微信`).
+pub fn in_force_payments(history: &[PaymentRecord], lang: Lang) -> Vec<(i64, String)> {
+    history
+        .iter()
+        .filter(|p| p.kind == "payment" && !history.iter().any(|o| o.original_id == Some(p.id)))
+        .map(|p| {
+            let ins = match p.insurance.as_str() {
+                "medical" => S::ColMedical.get(lang),
+                _ => S::ColPension.get(lang),
+            };
+            let channel = Channel::parse(&p.channel)
+                .map(|c| channel_name(c, lang))
+                .unwrap_or(p.channel.as_str());
+            (
+                p.id,
+                format!(
+                    "{} {ins} {} {} {channel}",
+                    p.year,
+                    yuan(p.person_fen),
+                    p.paid_on.format("%m-%d")
+                ),
+            )
+        })
+        .collect()
+}
+
 /// The payment in force for a year and insurance: a payment not reversed or refunded.
 fn in_force<'a>(
     history: &'a [PaymentRecord],

@@ -26,6 +26,9 @@ pub struct MainView {
     body: Rect,
     /// the first progress opens the first town's villages
     opened: bool,
+    /// a resident just paid for: the detail stays on them until the clerk
+    /// moves, even if the list (filtered to the outstanding) drops them
+    pinned: Option<i64>,
 }
 
 /// Actions of the residents list that work from the towns pane too.
@@ -52,6 +55,7 @@ impl MainView {
             detail: DetailPane::new(session),
             body: Rect::default(),
             opened: false,
+            pinned: None,
         };
         v.set_focus(Pane::Towns);
         v
@@ -103,8 +107,20 @@ impl MainView {
             Some(sel) => self.residents.set_scope(Some(sel.scope), &sel.title),
             None => self.residents.set_scope(None, ""),
         }
-        let id = self.residents.current().map(|r| r.id);
+        let id = self.pinned.or(self.residents.current().map(|r| r.id));
         self.detail.set_resident(id);
+    }
+
+    /// Keep a resident's detail on screen (after a payment for them), in
+    /// the detail pane, until the next key the view handles.
+    pub fn unpin(&mut self) {
+        self.pinned = None;
+    }
+
+    pub fn pin(&mut self, resident_id: i64) {
+        self.pinned = Some(resident_id);
+        self.set_focus(Pane::Detail);
+        self.link();
     }
 
     /// The resident whose detail is shown (payments and full ID act on them).
@@ -169,6 +185,7 @@ impl View for MainView {
                 Action::Help,
                 Action::RecordPayment,
                 Action::ShowFullId,
+                Action::RefundPayment,
                 Action::Back,
                 Action::Search,
                 Action::Quit,
@@ -177,6 +194,20 @@ impl View for MainView {
     }
 
     fn apply(&mut self, action: Action) -> Outcome {
+        // a pinned detail stays while it is scrolled; any other key lets go
+        let scroll = matches!(
+            action,
+            Action::MoveUp
+                | Action::MoveDown
+                | Action::PageUp
+                | Action::PageDown
+                | Action::HalfPageUp
+                | Action::HalfPageDown
+                | Action::Home
+        );
+        if self.focus != Pane::Detail || !scroll {
+            self.pinned = None;
+        }
         let outcome = match action {
             Action::FocusNextPane => {
                 self.set_focus(self.focus.next());

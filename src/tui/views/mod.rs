@@ -9,7 +9,7 @@
 //! | [`dashboard`] | towns ranked, the daily trend, the projection |
 //! | [`outstanding`] | a village's outstanding residents, for its agent |
 //! | [`audit`] | the audit log |
-//! | [`remittance`] | placeholder for the daily remittance view |
+//! | [`remittance`] | agents' days: expected against cash handed in, held, closed |
 //!
 //! Views hold a query and the page that answers it; [`Fetch::fetches`] turns
 //! a stale page into store jobs for the workers, and replies come back
@@ -94,6 +94,9 @@ impl ViewId {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Measure {
     pub key: String,
+    /// what a marker calls it: 医 (M), or the band's first age
+    pub code_zh: String,
+    pub code_en: String,
     pub label_zh: String,
     pub label_en: String,
     /// short column title: 医保, 养老45-59
@@ -107,6 +110,13 @@ impl Measure {
         match lang {
             Lang::Zh => &self.label_zh,
             Lang::En => &self.label_en,
+        }
+    }
+
+    pub fn code(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.code_zh,
+            Lang::En => &self.code_en,
         }
     }
 
@@ -130,6 +140,8 @@ impl Measure {
 pub fn measures(policy: &PolicyYear) -> Vec<Measure> {
     let mut out = vec![Measure {
         key: "medical".into(),
+        code_zh: "医".into(),
+        code_en: "M".into(),
         label_zh: S::GaugeMedical.get(Lang::Zh).into(),
         label_en: S::GaugeMedical.get(Lang::En).into(),
         short_zh: S::GaugeMedical.get(Lang::Zh).into(),
@@ -141,6 +153,8 @@ pub fn measures(policy: &PolicyYear) -> Vec<Measure> {
         let (szh, sen) = S::ColPensionBand.pair();
         out.push(Measure {
             key: b.key.clone(),
+            code_zh: b.min_age.to_string(),
+            code_en: b.min_age.to_string(),
             label_zh: fill(zh, &[&b.min_age, &b.max_age]),
             label_en: fill(en, &[&b.min_age, &b.max_age]),
             short_zh: fill(szh, &[&b.min_age, &b.max_age]),
@@ -164,12 +178,40 @@ pub fn elapsed(policy: &PolicyYear, as_of: NaiveDate) -> Rate {
 
 /// The worst pace of an area over the measures (what its marker shows).
 pub fn worst_pace(area: &AreaProgress, measures: &[Measure], elapsed: Rate) -> Pace {
+    worst_measure(area, measures, elapsed).map_or(Pace::NoData, |(_, p)| p)
+}
+
+/// The measure furthest behind in an area, with its pace (the first of
+/// equals: medical before the bands).
+pub fn worst_measure<'m>(
+    area: &AreaProgress,
+    measures: &'m [Measure],
+    elapsed: Rate,
+) -> Option<(&'m Measure, Pace)> {
     measures
         .iter()
-        .map(|m| pace(m.rate(area), m.target, elapsed))
-        .filter(|p| *p != Pace::NoData)
-        .min()
-        .unwrap_or(Pace::NoData)
+        .map(|m| (m, pace(m.rate(area), m.target, elapsed)))
+        .filter(|(_, p)| *p != Pace::NoData)
+        .min_by_key(|(_, p)| *p)
+}
+
+/// The marker of an area: `!` or `!!` followed by which measure is behind
+/// (医 for medical, a pension band by its first age: `!!16`), `✓` when every
+/// measure has met its target. The help's legend explains it.
+pub fn behind_marker(
+    area: &AreaProgress,
+    measures: &[Measure],
+    elapsed: Rate,
+    sym: &super::theme::Symbols,
+    lang: Lang,
+) -> (String, Pace) {
+    match worst_measure(area, measures, elapsed) {
+        Some((m, p @ (Pace::Behind | Pace::FarBehind))) => {
+            (format!("{}{}", p.marker(sym), m.code(lang)), p)
+        }
+        Some((_, p)) => (p.marker(sym).to_string(), p),
+        None => (String::new(), Pace::NoData),
+    }
 }
 
 /// How a resident's standing reads in a list: a status, or nothing when the

@@ -3,14 +3,14 @@
 //! It reads the progress counters the app fetched for the whole district (a
 //! few hundred rows), so moving here never waits for the store.
 
-use super::{Measure, elapsed, measures, rate, rate_cell, worst_pace};
+use super::{Measure, behind_marker, elapsed, measures, rate_cell};
 use crate::domain::village_name;
 use crate::store::campaign::progress::{AreaProgress, Progress};
 use crate::store::registry::residents::Scope;
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
 use crate::tui::session::Session;
-use crate::tui::strings::S;
+use crate::tui::strings::{S, fill};
 use crate::tui::widgets::gauge::Rate;
 use crate::tui::widgets::table::{Column, TableRow, VirtualTable, follow};
 use crate::tui::{Ctx, Outcome, View};
@@ -152,6 +152,37 @@ impl TownsPane {
         false
     }
 
+    /// Put the cursor on a town in the towns list (the dashboard opens one).
+    pub fn select_town(&mut self, town_id: i64) -> bool {
+        let Some(ti) = self
+            .progress
+            .as_ref()
+            .and_then(|p| p.towns.iter().position(|t| t.area.id == town_id))
+        else {
+            return false;
+        };
+        self.level = Level::Towns;
+        self.first_row = 0;
+        self.set_cursor(ti);
+        true
+    }
+
+    /// The counters of the town or village under the cursor, with its name
+    /// (the header's gauges follow it).
+    pub fn selected_area(&self) -> Option<(String, &AreaProgress)> {
+        let p = self.progress.as_ref()?;
+        match self.level {
+            Level::Towns => p
+                .towns
+                .get(self.town_cursor)
+                .map(|t| (t.area.name.clone(), &t.area)),
+            Level::Villages(ti) => {
+                let v = p.towns.get(ti)?.villages.get(self.village_cursor)?;
+                Some((village_name::short(&v.name).to_string(), v))
+            }
+        }
+    }
+
     /// Show the villages of a town (the outstanding view follows the main view's town).
     pub fn open_town(&mut self, town_id: i64) {
         let Some(p) = &self.progress else { return };
@@ -284,38 +315,46 @@ impl View for TownsPane {
             Level::Towns => S::ColTown.get(lang),
             Level::Villages(_) => S::ColVillage.get(lang),
         };
-        let columns = [
+        // medical and each pension band apart (their targets differ), each
+        // coloured by its own pace; the marker names the measure behind
+        let mut columns = vec![
             Column::flex(name_title, 6),
-            Column::fixed(S::ColMedicalRate.get(lang), 5).right(),
-            Column::fixed(S::ColPensionRate.get(lang), 5).right(),
-            Column::fixed("", 2),
+            Column::fixed(S::ColMedicalShort.get(lang), 4).right(),
         ];
+        let band_titles: Vec<String> = self
+            .measures
+            .iter()
+            .skip(1)
+            .map(|m| fill(S::ColBandShort.get(lang), &[&m.code(lang)]))
+            .collect();
+        for t in &band_titles {
+            columns.push(Column::fixed(t, 4).right());
+        }
+        columns.push(Column::fixed("", 4));
         let areas = self.areas();
         let visible = VirtualTable::visible_rows(area, true);
         let first = follow(self.first_row, self.cursor(), visible, areas.len());
-        let pension: Vec<&Measure> = self.measures.iter().skip(1).collect();
         let rows: Vec<TableRow> = areas
             .iter()
             .skip(first)
             .take(visible)
             .map(|a| {
-                let m = self.measures.first().and_then(|m| m.rate(a));
-                let mut pc = crate::domain::progress::Counts::default();
-                for b in &pension {
-                    pc.add(&b.counts(a));
-                }
-                let pace = worst_pace(a, &self.measures, self.elapsed);
+                let (marker, pace) =
+                    behind_marker(a, &self.measures, self.elapsed, &theme.sym, lang);
                 let tone = theme.tone(pace.tone());
                 let name = match self.level {
                     Level::Towns => a.name.clone(),
                     Level::Villages(_) => village_name::short(&a.name).to_string(),
                 };
-                TableRow::new([
-                    Span::raw(name),
-                    Span::raw(rate_cell(m)),
-                    Span::raw(rate_cell(rate(&pc))),
-                    Span::styled(pace.marker(&theme.sym), tone),
-                ])
+                let mut cells = vec![Span::raw(name)];
+                for m in &self.measures {
+                    let r = m.rate(a);
+                    let t = theme
+                        .tone(crate::tui::widgets::gauge::pace(r, m.target, self.elapsed).tone());
+                    cells.push(Span::styled(rate_cell(r), t));
+                }
+                cells.push(Span::styled(marker, tone));
+                TableRow::new(cells)
             })
             .collect();
         let mut block = theme

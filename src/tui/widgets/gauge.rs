@@ -2,8 +2,8 @@
 //! by pace: how the rate compares with where it should be by now, given the
 //! share of the collection window elapsed.
 //!
-//! Rates are exact per-mille integers (no floats): the display floors, so a
-//! gauge reads 100% only when everyone has paid.
+//! Rates are per-mille integers (no floats), rounded as every shown rate is
+//! ([`crate::domain::rate`]): half up, and 100% only when everyone has paid.
 
 use super::text::{self, Align};
 use crate::tui::Ctx;
@@ -31,13 +31,13 @@ impl Rate {
         Rate(p * 10)
     }
 
-    /// `done / total`, floored; `None` when there is nobody to count.
+    /// `done / total` as shown everywhere ([`crate::domain::rate::permille`]);
+    /// `None` when there is nobody to count.
     pub fn ratio(done: u64, total: u64) -> Option<Rate> {
-        if total == 0 {
-            return None;
-        }
-        let permille = u128::from(done) * 1000 / u128::from(total);
-        Some(Rate(u32::try_from(permille).unwrap_or(u32::MAX)))
+        let done = i64::try_from(done).unwrap_or(i64::MAX);
+        let total = i64::try_from(total).unwrap_or(i64::MAX);
+        let permille = crate::domain::rate::permille(done, total)?;
+        Some(Rate(u32::try_from(permille.max(0)).unwrap_or(u32::MAX)))
     }
 
     pub fn as_permille(self) -> u32 {
@@ -144,7 +144,12 @@ pub struct GaugeLine<'a> {
     elapsed: Rate,
     label_width: usize,
     ctx: Ctx<'a>,
+    /// the selected town or village the rate is of, and the district's rate
+    beside: Option<(&'a str, Option<Rate>)>,
 }
+
+/// Columns the selection's name takes in a gauge line.
+pub const PLACE_COLS: usize = 8;
 
 impl<'a> GaugeLine<'a> {
     pub fn new(spec: GaugeSpec<'a>, elapsed: Rate, ctx: Ctx<'a>) -> GaugeLine<'a> {
@@ -154,7 +159,14 @@ impl<'a> GaugeLine<'a> {
             elapsed,
             label_width,
             ctx,
+            beside: None,
         }
+    }
+
+    /// The rate is the selected `place`'s; the district's is shown after the bar.
+    pub fn beside(mut self, place: &'a str, district: Option<Rate>) -> Self {
+        self.beside = Some((place, district));
+        self
     }
 
     pub fn label_width(mut self, cols: usize) -> Self {
@@ -179,9 +191,23 @@ impl<'a> GaugeLine<'a> {
             &[&self.spec.target.short()],
         );
         let marker = pace.marker(sym);
-        let fixed = text::width(&label) + 1 + 6 + 1 + text::width(&target) + 1 + 2;
+        let place = self
+            .beside
+            .map(|(p, _)| text::fit(p, PLACE_COLS, Align::Left, sym.ellipsis));
+        let district = self.beside.map(|(_, d)| {
+            let d = d.map_or("--".to_string(), |r| r.to_string());
+            fill(S::GaugeDistrict.get(self.ctx.lang), &[&d])
+        });
+        let extra = place.as_ref().map_or(0, |p| text::width(p) + 1)
+            + district.as_ref().map_or(0, |d| text::width(d) + 1);
+        let fixed = text::width(&label) + 1 + 6 + 1 + text::width(&target) + 1 + 2 + extra;
         let caps = text::width(sym.gauge_left) + text::width(sym.gauge_right);
-        let mut spans = vec![Span::raw(label), Span::raw(" "), Span::styled(pct, tone)];
+        let mut spans = vec![Span::raw(label), Span::raw(" ")];
+        if let Some(p) = place {
+            spans.push(Span::styled(p, self.ctx.theme.tone(Tone::Accent)));
+            spans.push(Span::raw(" "));
+        }
+        spans.push(Span::styled(pct, tone));
         let bar = cols.saturating_sub(fixed + 1 + caps).min(BAR_MAX);
         if bar >= 4 {
             let rate = self.spec.rate.unwrap_or(Rate::ZERO).0.min(1000) as usize;
@@ -191,6 +217,10 @@ impl<'a> GaugeLine<'a> {
             spans.push(Span::styled(sym.gauge_fill.repeat(filled), tone));
             spans.push(Span::styled(sym.gauge_empty.repeat(bar - filled), dim));
             spans.push(Span::styled(sym.gauge_right, dim));
+        }
+        if let Some(d) = district {
+            spans.push(Span::raw(" "));
+            spans.push(Span::raw(d));
         }
         spans.push(Span::raw(" "));
         spans.push(Span::styled(target, dim));

@@ -3,10 +3,12 @@ use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
 
 #[test]
-fn rates_are_floored_per_mille() {
+fn rates_round_half_up_per_mille_but_never_to_full_early() {
     assert_eq!(Rate::ratio(923, 1000), Some(Rate::permille(923)));
     assert_eq!(Rate::ratio(9999, 10000), Some(Rate::permille(999)));
-    assert_eq!(Rate::ratio(2, 3), Some(Rate::permille(666)));
+    assert_eq!(Rate::ratio(2, 3), Some(Rate::permille(667)));
+    // the 城头镇: 67.45% reads 67.5 as in `report progress`
+    assert_eq!(Rate::ratio(6745, 10000), Some(Rate::permille(675)));
     assert_eq!(Rate::ratio(5, 0), None);
     assert_eq!(Rate::permille(923).to_string(), "92.3%");
     assert_eq!(Rate::permille(5).to_string(), "0.5%");

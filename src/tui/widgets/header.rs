@@ -13,8 +13,9 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-/// Columns one gauge wants: one per line at 80 columns, two at 120.
-pub const GAUGE_COLS: u16 = 60;
+/// Columns one gauge wants (with the selection's name and the district's
+/// rate beside): one per line below 160 columns, two from 160.
+pub const GAUGE_COLS: u16 = 80;
 
 /// What the header shows, prepared by the caller from the policy year and store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +31,13 @@ pub struct HeaderInfo<'a> {
     /// share of the window elapsed, for the gauges' pace
     pub elapsed: Rate,
     pub read_only: bool,
+    /// why the console is read-only, when it is (shown in the title bar)
+    pub read_only_reason: Option<&'a str>,
+    /// the district's gauges
     pub gauges: Vec<GaugeSpec<'a>>,
+    /// the selected town or village and its rates, one per gauge: the gauges
+    /// then show these, with the district's beside
+    pub selection: Option<(String, Vec<Option<Rate>>)>,
 }
 
 pub struct Header<'a> {
@@ -68,8 +75,9 @@ impl<'a> Header<'a> {
         ];
         if let Some(phase) = info.phase {
             let mut text = phase.to_string();
+            // the phase's own day count, right after its name (集中缴费阶段第44/82天):
+            // the window's (征缴期第84/122天) is `report progress`'s other figure
             if let Some((day, days)) = info.day {
-                text.push(' ');
                 text.push_str(&fill(S::HeaderDay.get(lang), &[&day, &days]));
             }
             parts.push(text);
@@ -79,10 +87,8 @@ impl<'a> Header<'a> {
             theme.bar().add_modifier(Modifier::BOLD),
         )];
         if info.read_only {
-            spans.push(Span::styled(
-                format!("{sep}{}", S::ReadOnly.get(lang)),
-                theme.bar(),
-            ));
+            let text = info.read_only_reason.unwrap_or(S::ReadOnly.get(lang));
+            spans.push(Span::styled(format!("{sep}{text}"), theme.bar()));
         }
         Line::from(spans)
     }
@@ -114,9 +120,20 @@ impl Widget for Header<'_> {
             let col = (i % per_line) as u16;
             let x = area.x + col * cell;
             let gauge_area = Rect::new(x + 1, area.y + row, cell.saturating_sub(2), 1);
-            GaugeLine::new(*spec, self.info.elapsed, self.ctx)
-                .label_width(label_width)
-                .render(gauge_area, buf);
+            let gauge = GaugeLine::new(*spec, self.info.elapsed, self.ctx).label_width(label_width);
+            match &self.info.selection {
+                Some((place, rates)) => {
+                    let spec = GaugeSpec {
+                        rate: rates.get(i).copied().flatten(),
+                        ..*spec
+                    };
+                    GaugeLine::new(spec, self.info.elapsed, self.ctx)
+                        .label_width(label_width)
+                        .beside(place, self.info.gauges[i].rate)
+                        .render(gauge_area, buf);
+                }
+                None => gauge.render(gauge_area, buf),
+            }
         }
     }
 }

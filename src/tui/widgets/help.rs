@@ -60,6 +60,28 @@ impl<'a> Help<'a> {
                 ));
             }
         }
+        // what the towns list's and the dashboard's markers mean
+        let lang = self.ctx.lang;
+        let sym = &self.ctx.theme.sym;
+        let medical = if lang == crate::tui::strings::Lang::Zh {
+            "医"
+        } else {
+            "M"
+        };
+        items.push(Item::Heading(""));
+        items.push(Item::Heading(S::LegendTitle.get(lang)));
+        for (mark, desc) in [
+            (sym.pace_behind.to_string(), S::LegendBehind),
+            (sym.pace_far_behind.to_string(), S::LegendFarBehind),
+            (sym.pace_met.to_string(), S::LegendMet),
+            (format!("{}{medical}", sym.pace_behind), S::LegendMedical),
+            (
+                format!("{}16 {}45", sym.pace_behind, sym.pace_behind),
+                S::LegendBand,
+            ),
+        ] {
+            items.push(Item::Entry(mark, desc.get(lang).to_string()));
+        }
         items
     }
 

@@ -13,22 +13,22 @@ use rusqlite::{Connection, params};
 use std::collections::HashMap;
 
 pub(super) struct NewRosters {
-    /// The first resident id this import gives out.
-    first_id: i64,
     /// Birth date → index into `bands`.
     band_of: HashMap<NaiveDate, usize>,
     /// The distinct rosters (a handful: one per age band of the policy).
     bands: Vec<Vec<RosterEntry>>,
+    /// Bands already in the temporary table of dues.
+    bands_written: usize,
     /// New residents per (village, band).
     counts: HashMap<(i64, usize), i64>,
 }
 
 impl NewRosters {
-    pub fn new(first_id: i64) -> Self {
+    pub fn new() -> Self {
         NewRosters {
-            first_id,
             band_of: HashMap::new(),
             bands: Vec::new(),
+            bands_written: 0,
             counts: HashMap::new(),
         }
     }
@@ -55,54 +55,63 @@ impl NewRosters {
         *self.counts.entry((village, band)).or_default() += 1;
     }
 
-    /// Write the roster rows and add them to the progress counters. The
-    /// caller has set the roster's insert trigger aside: these counts stand
-    /// for it (new residents have no payments, so nothing else would change).
-    pub fn write(&self, tx: &Connection, year: i32) -> Result<()> {
-        if self.counts.is_empty() {
-            return Ok(());
+    /// Write the roster rows of the residents `first..=last`, all noted.
+    /// The caller has set the roster's insert trigger aside: [`finish`]
+    /// adds the counts that stand for it.
+    ///
+    /// [`finish`]: NewRosters::finish
+    pub fn write(&mut self, tx: &Connection, year: i32, first: i64, last: i64) -> Result<()> {
+        if self.bands_written == 0 {
+            tx.execute_batch(
+                "CREATE TEMP TABLE IF NOT EXISTS import_dues (
+                    insurance TEXT NOT NULL, band INTEGER NOT NULL, measure TEXT NOT NULL,
+                    status TEXT NOT NULL, person_fen INTEGER NOT NULL, government_fen INTEGER NOT NULL,
+                    office TEXT, basis TEXT,
+                    PRIMARY KEY (insurance, band)) WITHOUT ROWID",
+            )?;
         }
-        tx.execute_batch(
-            "CREATE TEMP TABLE import_dues (
-                insurance TEXT NOT NULL, band INTEGER NOT NULL, measure TEXT NOT NULL,
-                status TEXT NOT NULL, person_fen INTEGER NOT NULL, government_fen INTEGER NOT NULL,
-                office TEXT, basis TEXT,
-                PRIMARY KEY (insurance, band)) WITHOUT ROWID",
-        )?;
-        {
-            let mut due =
-                tx.prepare("INSERT INTO temp.import_dues VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?;
-            for (band, roster) in self.bands.iter().enumerate() {
-                for e in roster {
-                    due.execute(params![
-                        e.insurance,
-                        band as i64,
-                        e.measure,
-                        e.status,
-                        e.person_fen,
-                        e.government_fen,
-                        e.office,
-                        e.basis
-                    ])?;
-                }
+        let mut due =
+            tx.prepare("INSERT INTO temp.import_dues VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?;
+        for (band, roster) in self.bands.iter().enumerate().skip(self.bands_written) {
+            for e in roster {
+                due.execute(params![
+                    e.insurance,
+                    band as i64,
+                    e.measure,
+                    e.status,
+                    e.person_fen,
+                    e.government_fen,
+                    e.office,
+                    e.basis
+                ])?;
             }
-            // A resident's band found from the birth date by comparisons, not
-            // by a lookup per row (a third of the time). In resident order
-            // per insurance: the roster's key grows at its end.
-            let mut rows = tx.prepare(&format!(
-                "INSERT INTO roster (year, insurance, resident_id, village_id, measure, status,
-                                     person_fen, government_fen, office, basis)
-                 SELECT ?1, d.insurance, r.id, r.village_id, d.measure, d.status,
-                        d.person_fen, d.government_fen, d.office, d.basis
-                   FROM residents r CROSS JOIN temp.import_dues d
-                        ON d.insurance = ?2 AND d.band = {}
-                  WHERE r.id >= ?3
-                  ORDER BY r.id",
-                band_case(&self.ranges())
-            ))?;
-            for insurance in ["medical", "pension"] {
-                rows.execute(params![year, insurance, self.first_id])?;
-            }
+        }
+        self.bands_written = self.bands.len();
+        // A resident's band found from the birth date by comparisons, not
+        // by a lookup per row (a third of the time). In resident order
+        // per insurance: the roster's key grows at its end.
+        let mut rows = tx.prepare(&format!(
+            "INSERT INTO roster (year, insurance, resident_id, village_id, measure, status,
+                                 person_fen, government_fen, office, basis)
+             SELECT ?1, d.insurance, r.id, r.village_id, d.measure, d.status,
+                    d.person_fen, d.government_fen, d.office, d.basis
+               FROM residents r CROSS JOIN temp.import_dues d
+                    ON d.insurance = ?2 AND d.band = {}
+              WHERE r.id BETWEEN ?3 AND ?4
+              ORDER BY r.id",
+            band_case(&self.ranges())
+        ))?;
+        for insurance in ["medical", "pension"] {
+            rows.execute(params![year, insurance, first, last])?;
+        }
+        Ok(())
+    }
+
+    /// Add the new residents' roster rows to the progress counters, and
+    /// drop the table of dues.
+    pub fn finish(&self, tx: &Connection, year: i32) -> Result<()> {
+        if self.bands_written == 0 {
+            return Ok(());
         }
         tx.execute_batch("DROP TABLE temp.import_dues")?;
         let mut totals: HashMap<(i64, &str, &str), i64> = HashMap::new();
@@ -191,10 +200,8 @@ mod tests {
             .collect();
         for dates in [odd, usual] {
             let rosters = NewRosters {
-                first_id: 1,
                 band_of: dates.iter().copied().collect(),
-                bands: Vec::new(),
-                counts: HashMap::new(),
+                ..NewRosters::new()
             };
             let runs = rosters.ranges();
             assert!(runs.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 != w[1].1));

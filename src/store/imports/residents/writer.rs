@@ -1,22 +1,24 @@
-//! The writing side of the residents import: new residents one to a
-//! statement, their search keys held and written in key order, every
-//! verdict; roster rows and changes at the end.
+//! The writing side of the residents import: every verdict; new residents
+//! a chunk at a time in ID-number order, one to a statement, each chunk's
+//! roster rows right after it; the search keys in key order; changes at
+//! the end.
 //!
 //! A new resident has no payments, so its roster rows add to the progress
-//! counters and to nothing else: they are written together at the end
-//! ([`NewRosters`]) and counted there, with the roster's insert trigger set
-//! aside. Into a small registry (a first load) the registry's secondary
+//! counters and to nothing else: they are written by one statement per
+//! chunk and insurance ([`NewRosters`]) and counted at the end, with the
+//! roster's insert trigger set aside. Into a small registry (a first load) the registry's secondary
 //! indexes are set aside too and built once, sorted, at the end. Changes to
 //! residents already registered wait until triggers and indexes are back,
 //! so their roster refreshes go through the triggers as usual.
 
+use super::chunk::KeyBuffer;
 use super::new_rosters::NewRosters;
-use super::{Change, Judged, KEY_END, NewResident};
+use super::{Batch, Change, Judged, NewResident};
 use crate::domain::PolicyYear;
 use crate::store::Result;
 use crate::store::campaign::roster::refresh_resident;
+use crate::store::imports::judging::{Journal, ManyInsert};
 use crate::store::imports::set_aside::{Kind, SetAside};
-use crate::store::imports::{Journal, ManyInsert};
 use rusqlite::{Statement, ToSql, Transaction, params};
 
 /// Prepared statements of the writing side.
@@ -27,17 +29,14 @@ pub(super) struct Writer<'t> {
     residents: ManyInsert<'t>,
     keys: ManyInsert<'t>,
     update: Statement<'t>,
-    /// Search keys of new residents, written in key order: a B-tree takes
-    /// sorted keys several times faster than keys in the file's order.
-    pending: KeyBuffer,
-    /// Names whose keys this import has written or holds.
+    /// Names whose keys this import has written.
     named: std::collections::HashSet<String>,
     /// Indexes and the trigger set aside until [`Writer::finish`].
     set_aside: SetAside,
     /// The registry is small and its indexes are not set aside yet: the
-    /// first batch with new residents sets them aside.
+    /// first chunk sets them aside.
     defer_indexes: bool,
-    /// The new residents' roster rows, written at the end.
+    /// The new residents' roster rows and counts.
     rosters: NewRosters,
     /// Changes to registered residents, applied at the end.
     held: Vec<Change>,
@@ -54,8 +53,6 @@ const DEFERRED_INDEXES: [&str; 3] = ["residents_name", "residents_id_tail", "res
 /// several rows would need a statement journal (the registry has unique and
 /// foreign keys), which costs more than it saves.
 const KEYS_PER_STATEMENT: usize = 200;
-/// Keys held before they are sorted and written (about 50 MB).
-const KEYS_HELD: usize = 2_000_000;
 
 impl<'t> Writer<'t> {
     pub(super) fn new(tx: &'t Transaction<'t>) -> Result<Self> {
@@ -87,68 +84,72 @@ impl<'t> Writer<'t> {
             update: tx.prepare(
                 "UPDATE residents SET name = ?2, village_id = ?3, phone = ?4, residence = ?5 WHERE id = ?1",
             )?,
-            pending: KeyBuffer::default(),
             named: std::collections::HashSet::new(),
             set_aside,
             defer_indexes: registered < SMALL_REGISTRY,
-            rosters: NewRosters::new(next_id),
+            rosters: NewRosters::new(),
             held: Vec::new(),
         })
     }
 
-    /// Write one batch: new residents and their keys, every verdict; changes
-    /// and roster rows wait for [`Writer::finish`].
+    /// Write one batch: every verdict, and a chunk of new residents with
+    /// their roster rows, or search keys; changes wait for
+    /// [`Writer::finish`].
     pub(super) fn apply(
         &mut self,
-        batch: Vec<Judged>,
+        batch: Batch,
         journal: &mut Journal,
         policy: &PolicyYear,
     ) -> Result<()> {
-        let mut new: Vec<(i64, NewResident)> = Vec::new();
-        for judged in batch {
+        for judged in batch.verdicts {
             match judged {
                 Judged::Rejected { line, reason } => journal.rejected(line, reason)?,
                 Judged::Unchanged { line } => journal.unchanged(line)?,
+                Judged::New { line } => journal.accepted(line, None)?,
                 Judged::Changed(c) => self.held.push(*c),
-                Judged::New(r) => {
-                    let id = self.next_id;
-                    self.next_id += 1;
-                    // The keys search::index_name writes, held and written
-                    // sorted; the judge sends them with a name's first row.
-                    for k in r.keys.split_terminator(KEY_END) {
-                        self.pending.push(k, &r.name);
-                    }
-                    journal.accepted(r.line, None)?;
-                    new.push((id, *r));
-                }
             }
         }
-        if !new.is_empty() && std::mem::take(&mut self.defer_indexes) {
+        if let Some(residents) = batch.residents {
+            self.write_residents(residents, policy)?;
+        }
+        if let Some(keys) = batch.keys {
+            self.write_keys(&keys)?;
+        }
+        Ok(())
+    }
+
+    /// New residents in the chunk's order (ID numbers ascending), then
+    /// their roster rows.
+    fn write_residents(&mut self, chunk: Vec<NewResident>, policy: &PolicyYear) -> Result<()> {
+        if std::mem::take(&mut self.defer_indexes) {
             for name in DEFERRED_INDEXES {
                 self.set_aside.drop(self.tx, Kind::Index, name)?;
             }
         }
-        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(new.len() * 8);
-        for (id, r) in &new {
-            values.extend([
-                id as &dyn ToSql,
-                &r.id_number,
-                &r.name,
-                &r.sex,
-                &r.birth_text,
-                &r.village_id,
-                &r.residence,
-                &r.phone,
-            ]);
+        let first = self.next_id;
+        for part in chunk.chunks(1000) {
+            let ids: Vec<i64> = (self.next_id..).take(part.len()).collect();
+            self.next_id += part.len() as i64;
+            let mut values: Vec<&dyn ToSql> = Vec::with_capacity(part.len() * 8);
+            for (id, r) in ids.iter().zip(part) {
+                values.extend([
+                    id as &dyn ToSql,
+                    &r.id_number,
+                    &r.name,
+                    &r.sex,
+                    &r.birth_text,
+                    &r.village_id,
+                    &r.residence,
+                    &r.phone,
+                ]);
+            }
+            self.residents.insert(&values)?;
         }
-        self.residents.insert(&values)?;
-        for (_, r) in &new {
+        for r in &chunk {
             self.rosters.add(policy, r.birth_date, r.village_id);
         }
-        if self.pending.len() >= KEYS_HELD {
-            self.flush_keys()?;
-        }
-        Ok(())
+        self.rosters
+            .write(self.tx, policy.year, first, self.next_id - 1)
     }
 
     fn change(&mut self, c: Change, journal: &mut Journal, policy: &PolicyYear) -> Result<()> {
@@ -176,26 +177,10 @@ impl<'t> Writer<'t> {
         journal.updated(c.line, c.detail)
     }
 
-    /// Write the held keys and counters, put the set-aside indexes and
-    /// trigger back, then apply the held changes.
+    /// Add the counters, put the set-aside indexes and trigger back, then
+    /// apply the held changes.
     pub(super) fn finish(mut self, journal: &mut Journal, policy: &PolicyYear) -> Result<()> {
-        // The held keys are sorted on the other core (the judging thread is
-        // done) while this one writes the roster rows: a third of a second
-        // for a district's 900,000 keys.
-        let mut keys = std::mem::take(&mut self.pending);
-        let rosters = std::thread::scope(|scope| {
-            let sorter = scope.spawn(move || {
-                keys.sort();
-                keys
-            });
-            let rosters = self.rosters.write(self.tx, policy.year);
-            self.pending = sorter
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            rosters
-        });
-        rosters?;
-        self.flush_keys()?;
+        self.rosters.finish(self.tx, policy.year)?;
         self.set_aside.restore(self.tx)?;
         for c in std::mem::take(&mut self.held) {
             self.change(c, journal, policy)?;
@@ -203,75 +188,16 @@ impl<'t> Writer<'t> {
         Ok(())
     }
 
-    /// Write the held search keys in key order.
-    fn flush_keys(&mut self) -> Result<()> {
-        self.pending.sort();
-        for chunk in self.pending.items.chunks(10_000) {
-            let keys: Vec<(&str, &str)> = chunk
-                .iter()
-                .map(|i| (self.pending.key(i), self.pending.name(i)))
-                .collect();
-            let mut values: Vec<&dyn ToSql> = Vec::with_capacity(keys.len() * 2);
-            for (k, id) in &keys {
-                values.extend([k as &dyn ToSql, id]);
+    /// Search keys, (key, name) pairs in key order.
+    fn write_keys(&mut self, keys: &KeyBuffer) -> Result<()> {
+        let pairs: Vec<(&str, &str)> = keys.pairs().collect();
+        for part in pairs.chunks(10_000) {
+            let mut values: Vec<&dyn ToSql> = Vec::with_capacity(part.len() * 2);
+            for (k, name) in part {
+                values.extend([k as &dyn ToSql, name]);
             }
             self.keys.insert(&values)?;
         }
-        self.pending.clear();
         Ok(())
-    }
-}
-
-/// Search keys held compactly: their texts and names in one string, each
-/// item the span of its key and of its name.
-#[derive(Default)]
-struct KeyBuffer {
-    text: String,
-    items: Vec<(u32, u32, u32, u32)>,
-    /// No key came since the last [`KeyBuffer::sort`].
-    sorted: bool,
-}
-
-impl KeyBuffer {
-    fn push(&mut self, key: &str, name: &str) {
-        let start = self.text.len() as u32;
-        self.text.push_str(key);
-        let name_start = self.text.len() as u32;
-        self.text.push_str(name);
-        self.items
-            .push((start, key.len() as u32, name_start, name.len() as u32));
-        self.sorted = false;
-    }
-
-    fn name(&self, &(_, _, start, len): &(u32, u32, u32, u32)) -> &str {
-        &self.text[start as usize..(start + len) as usize]
-    }
-
-    fn len(&self) -> usize {
-        self.items.len()
-    }
-
-    fn clear(&mut self) {
-        self.text.clear();
-        self.items.clear();
-    }
-
-    fn key(&self, &(start, len, _, _): &(u32, u32, u32, u32)) -> &str {
-        &self.text[start as usize..(start + len) as usize]
-    }
-
-    /// Into the order of the table's primary key (key, name).
-    fn sort(&mut self) {
-        if self.sorted {
-            return;
-        }
-        let mut items = std::mem::take(&mut self.items);
-        items.sort_unstable_by(|a, b| {
-            self.key(a)
-                .cmp(self.key(b))
-                .then(self.name(a).cmp(self.name(b)))
-        });
-        self.items = items;
-        self.sorted = true;
     }
 }

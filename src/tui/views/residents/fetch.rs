@@ -52,10 +52,26 @@ impl ResidentsPane {
     fn page_job(&self, q: ListQuery, offset: usize, limit: usize) -> crate::tui::worker::Job {
         let generation = self.generation;
         let agent = self.agent;
+        // the list's length, when counted for this very list
+        let total = self
+            .total
+            .filter(|(k, _)| Some(*k) == self.count_key())
+            .map(|(_, n)| n);
         Box::new(move |store| {
-            let rows = store
-                .resident_page(&q, offset as i64, limit as i64)
-                .map_err(|e| e.to_string());
+            // Past the middle of a long list the page is read from its end
+            // (a keyset walk backwards): `End` costs what `Home` does.
+            let rows = match total {
+                Some(n) if offset > n / 2 => {
+                    let end = (offset + limit).min(n);
+                    store.resident_page_from_end(
+                        &q,
+                        (n - end) as i64,
+                        end.saturating_sub(offset) as i64,
+                    )
+                }
+                _ => store.resident_page(&q, offset as i64, limit as i64),
+            }
+            .map_err(|e| e.to_string());
             let dues = match (&rows, agent) {
                 (Ok(rows), true) => {
                     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
