@@ -46,6 +46,14 @@ pub fn run_backup(args: &BackupArgs, db: &Path) -> anyhow::Result<ExitCode> {
         );
     }
     let store = Store::open_read_only(db)?;
+    // Through a setgid install a backup is a whole copy the user would own:
+    // only an admin takes one (cron runs it as the folder's owner).
+    if crate::os::privilege::elevated() && store.role()? != Some(crate::store::users::Role::Admin) {
+        anyhow::bail!(
+            "只有管理员可以备份 / only an admin takes backups ({})",
+            store.user()
+        );
+    }
     store.backup_to(&args.out)?;
     drop(store);
     // Remember when the last backup was taken (the console reminds the admin

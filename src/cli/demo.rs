@@ -1,7 +1,7 @@
 //! `zhengjiao demo`: build the demo database.
 
 use crate::demo::{DemoOptions, build};
-use crate::store::os_user;
+use crate::store::acting_login;
 use chrono::NaiveDate;
 use clap::Args;
 use std::path::Path;
@@ -31,7 +31,7 @@ pub fn run(args: &DemoArgs, db: &Path) -> anyhow::Result<ExitCode> {
         as_of: args.today,
         year: args.year,
     };
-    let s = build(db, &opts, &os_user())?;
+    let s = build(db, &opts, &acting_login(db))?;
     eprintln!(
         "演示数据库已生成 / demo database built: {}  居民 residents {}  清册 roster rows {}  缴费 payments {}  用时 {:.1}s",
         db.display(),

@@ -161,7 +161,15 @@ impl ListWriter {
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase);
         let out = match ext.as_deref() {
-            Some("xlsx") => Out::Xlsx(Box::new(XlsxOut::new())),
+            Some("xlsx") => {
+                // Opened now (with the user's own ids), written at `finish`.
+                let file =
+                    crate::os::files::create_output(path).map_err(|source| WriteError::Io {
+                        path: path.to_path_buf(),
+                        source,
+                    })?;
+                Out::Xlsx(Box::new(XlsxOut::new(file)))
+            }
             Some("csv") => {
                 let gbk = match encoding {
                     None | Some(Encoding::Utf8) => false,
@@ -223,7 +231,7 @@ impl ListWriter {
                         ..Sheet::default()
                     })?;
                 }
-                x.book.save(&self.path)?
+                x.book.save_to_writer(x.file)?
             }
             Out::Csv(c) => {
                 let warnings = c.finish(&self.path)?;
@@ -286,11 +294,14 @@ struct XlsxOut {
     current: Option<usize>,
     next_row: u32,
     names: Vec<String>,
+    /// Where `finish` writes the workbook.
+    file: std::fs::File,
 }
 
 impl XlsxOut {
-    fn new() -> XlsxOut {
+    fn new(file: std::fs::File) -> XlsxOut {
         XlsxOut {
+            file,
             book: Workbook::new(),
             formats: Formats::new(),
             current: None,
@@ -446,7 +457,7 @@ impl CsvOut {
             path: path.to_path_buf(),
             source,
         };
-        let mut file = std::io::BufWriter::new(std::fs::File::create(path).map_err(io)?);
+        let mut file = std::io::BufWriter::new(crate::os::files::create_output(path).map_err(io)?);
         if !gbk {
             file.write_all(b"\xEF\xBB\xBF").map_err(io)?;
         }
@@ -548,7 +559,8 @@ mod tests {
 
     #[test]
     fn sheet_names_are_valid_and_unique() {
-        let mut x = XlsxOut::new();
+        let dir = tempfile::TempDir::new().unwrap();
+        let mut x = XlsxOut::new(std::fs::File::create(dir.path().join("x.xlsx")).unwrap());
         assert_eq!(x.sheet_name("东庄村委会"), "东庄村委会");
         assert_eq!(x.sheet_name("东庄村委会"), "东庄村委会(2)");
         assert_eq!(x.sheet_name("a/b"), "a_b");

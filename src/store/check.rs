@@ -211,6 +211,31 @@ pub fn run_checks(conn: &Connection) -> Result<CheckReport> {
             });
         }
     }
+    let chain = super::audit::verify_chain(conn, 20)?;
+    let ids = |v: &[i64]| {
+        v.iter()
+            .map(|n| n.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !chain.edited.is_empty() {
+        findings.push(Finding {
+            check: "audit-edited",
+            message: format!(
+                "审计记录被改动（哈希不符）/ audit rows altered (hash mismatch): {}",
+                ids(&chain.edited)
+            ),
+        });
+    }
+    if !chain.broken.is_empty() {
+        findings.push(Finding {
+            check: "audit-chain",
+            message: format!(
+                "审计记录链断开，其前一条被删除或改动 / audit chain broken before these rows (a row deleted or altered): {}",
+                ids(&chain.broken)
+            ),
+        });
+    }
     Ok(CheckReport {
         ok: findings.is_empty(),
         findings,
@@ -245,20 +270,38 @@ impl Store {
     }
 
     /// Copy the whole database to `out` with SQLite's online backup API, in
-    /// steps, so that others can keep writing meanwhile.
+    /// steps, so that others can keep writing meanwhile. `out` is a new file
+    /// with its folder's sharing (0660 in a group-shared folder, else 0600),
+    /// written with the user's own ids: a setgid install's group reads the
+    /// station file (already open) but writes nothing else.
     pub fn backup_to(&self, out: &Path) -> Result<()> {
-        let mut dst = Connection::open(out)?;
-        {
-            let b = Backup::new(self.conn(), &mut dst)?;
-            b.run_to_completion(256, Duration::from_millis(5), None)?;
-        }
-        dst.pragma_update(None, "journal_mode", "DELETE")?;
-        drop(dst);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(out, std::fs::Permissions::from_mode(0o600));
-        }
-        Ok(())
+        // Open the file's WAL and shared memory now, before the group is
+        // set aside.
+        self.conn()
+            .query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
+        crate::os::privilege::as_user(|| {
+            match crate::os::files::create_new(out) {
+                Ok(Some(_)) => {}
+                Ok(None) => {
+                    return Err(super::StoreError::refused(
+                        format!("{} 已存在，不会覆盖", out.display()),
+                        format!("{} exists; it will not be overwritten", out.display()),
+                    ));
+                }
+                Err(source) => {
+                    return Err(super::StoreError::File {
+                        path: out.to_path_buf(),
+                        source,
+                    });
+                }
+            }
+            let mut dst = Connection::open(out)?;
+            {
+                let b = Backup::new(self.conn(), &mut dst)?;
+                b.run_to_completion(256, Duration::from_millis(5), None)?;
+            }
+            dst.pragma_update(None, "journal_mode", "DELETE")?;
+            Ok(())
+        })
     }
 }

@@ -49,6 +49,11 @@ pub enum StoreError {
     },
     #[error("无法创建数据库目录 {0} / cannot create the database folder")]
     Folder(PathBuf),
+    #[error("无法创建数据库文件 {path} / cannot create the database file: {source}")]
+    File {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("数据库为只读 / the database is open read-only")]
     ReadOnly,
     #[error(
@@ -80,12 +85,14 @@ pub fn default_path() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("zhengjiao.db"))
 }
 
-/// The operating-system login name, used as the acting user by default.
-pub fn os_user() -> String {
-    std::env::var("ZHENGJIAO_USER")
-        .or_else(|_| std::env::var("USER"))
-        .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_else(|_| "unknown".into())
+/// The login acting on `db` (see `crate::os::login`).
+pub fn acting_login(db: &Path) -> String {
+    crate::os::login::acting_login(db)
+}
+
+/// With a setgid install, only the station's existing database opens.
+fn check_database(path: &Path) -> Result<()> {
+    crate::os::privilege::check_database(path).map_err(StoreError::Refused)
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
@@ -97,35 +104,20 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-#[cfg(unix)]
-fn restrict_permissions(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    for p in [
-        path.to_path_buf(),
-        wal_path(path, "-wal"),
-        wal_path(path, "-shm"),
-    ] {
-        if p.exists() {
-            let _ = std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600));
-        }
-    }
-}
-
-#[cfg(not(unix))]
-fn restrict_permissions(_path: &Path) {}
-
-fn wal_path(path: &Path, suffix: &str) -> PathBuf {
-    let mut s = path.as_os_str().to_owned();
-    s.push(suffix);
-    PathBuf::from(s)
-}
-
 impl Store {
     /// Open (creating and migrating if needed) a database for writing.
+    /// A new file takes its folder's sharing (0660 and the folder's group in
+    /// a group-shared folder, else 0600); an existing file's mode is left
+    /// as it is, and SQLite gives `-wal` and `-shm` the file's mode.
     pub fn open(path: &Path) -> Result<Store> {
+        check_database(path)?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|_| StoreError::Folder(dir.to_path_buf()))?;
         }
+        crate::os::files::create_new(path).map_err(|source| StoreError::File {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let mut conn = Connection::open(path)?;
         configure(&conn)?;
         // A new file gets 8 KB pages (as the demo's): fewer B-tree levels and
@@ -135,10 +127,9 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         schema::migrate(&mut conn)?;
         audit::install_guard(&conn)?;
-        restrict_permissions(path);
         Ok(Store {
             conn,
-            user: os_user(),
+            user: acting_login(path),
             read_only: false,
             path: path.to_path_buf(),
         })
@@ -153,6 +144,7 @@ impl Store {
                 key: path.display().to_string(),
             });
         }
+        check_database(path)?;
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -160,7 +152,7 @@ impl Store {
         configure(&conn)?;
         Ok(Store {
             conn,
-            user: os_user(),
+            user: acting_login(path),
             read_only: true,
             path: path.to_path_buf(),
         })

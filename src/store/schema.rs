@@ -411,7 +411,17 @@ SELECT datetime('now'), 'migration', 'apply-death-rule', 'roster', NULL,
 INSERT OR IGNORE INTO name_keys (key, name)
 SELECT name_order(name), name FROM (SELECT DISTINCT name FROM residents);
 "#,
+    // 8: the audit log as a hash chain: each row carries the hash of the
+    // row before and its own (see `audit::record`); rows written before
+    // are chained by `audit::chain_existing` in the same transaction.
+    r#"
+ALTER TABLE audit ADD COLUMN prev_hash TEXT;
+ALTER TABLE audit ADD COLUMN hash TEXT;
+"#,
 ];
+
+/// The schema version after which existing audit rows are chained.
+pub const AUDIT_CHAIN_VERSION: usize = 8;
 
 /// Triggers that keep `progress_counts` in step with `roster` and `paid`.
 /// Created by migration; bulk loaders drop and recreate them around a load.
@@ -530,6 +540,9 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         tx.execute_batch(step)?;
         if i == 0 {
             tx.execute_batch(PROGRESS_TRIGGERS)?;
+        }
+        if i + 1 == AUDIT_CHAIN_VERSION {
+            super::audit::chain_existing(&tx)?;
         }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
     }

@@ -43,7 +43,7 @@ impl Session {
         today: Option<NaiveDate>,
         user: Option<String>,
     ) -> store::Result<(Session, Store)> {
-        let user = user.unwrap_or_else(store::os_user);
+        let user = user.unwrap_or_else(|| store::acting_login(db));
         let mut why = read_only.then_some(ReadOnlyWhy::Flag);
         if why.is_none() && !writable(db) {
             why = Some(ReadOnlyWhy::File);

@@ -206,6 +206,7 @@ impl Drop for Tui {
 
 /// How long the loop has to notice a terminating signal before the process
 /// restores the terminal and exits on its own.
+#[cfg(unix)]
 const GRACE: Duration = Duration::from_secs(2);
 
 /// Terminating signals raise the stop flag. On a hung-up terminal (SSH link

@@ -55,6 +55,12 @@ impl Bulk {
     /// Create `path` anew (an existing file is replaced only when it is a
     /// demo database or empty).
     pub fn create(path: &Path, user: &str) -> Result<Bulk> {
+        if crate::os::privilege::elevated() {
+            return Err(StoreError::refused(
+                "以站点组权限运行时不能建演示数据库",
+                "no demo database is built with the station group's privilege",
+            ));
+        }
         if path.exists() {
             let existing = Connection::open(path)?;
             let demo: Option<String> = existing
@@ -87,6 +93,11 @@ impl Bulk {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|_| StoreError::Folder(dir.to_path_buf()))?;
         }
+        // The folder's sharing, as any new database (see `Store::open`).
+        crate::os::files::create_new(path).map_err(|source| StoreError::File {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let mut conn = Connection::open(path)?;
         conn.execute_batch(
             "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -400000;
