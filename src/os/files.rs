@@ -68,14 +68,13 @@ fn share_with_folder(file: &File, dir: &Path) -> io::Result<()> {
         dir
     };
     let mode = new_file_mode(dir);
-    if mode == 0o660 {
-        if let Ok(meta) = std::fs::metadata(dir) {
-            // A setgid folder already gave the file its group; otherwise
-            // hand it over (allowed when we belong to that group).
-            if file.metadata()?.gid() != meta.gid() {
-                let _ = std::os::unix::fs::fchown(file, None, Some(meta.gid()));
-            }
-        }
+    // A setgid folder already gave the file its group; otherwise hand it
+    // over (allowed when we belong to that group).
+    if mode == 0o660
+        && let Ok(meta) = std::fs::metadata(dir)
+        && file.metadata()?.gid() != meta.gid()
+    {
+        let _ = std::os::unix::fs::fchown(file, None, Some(meta.gid()));
     }
     file.set_permissions(std::fs::Permissions::from_mode(mode))
 }
