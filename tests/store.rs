@@ -287,6 +287,8 @@ fn migrates_the_id_tail_index() {
                 substr(id_number, 15, 1) || substr(id_number, 14, 1) || substr(id_number, 13, 1));
              ALTER TABLE agents DROP COLUMN counter;
              ALTER TABLE remittance_closes DROP COLUMN pos_fen;
+             ALTER TABLE audit DROP COLUMN prev_hash;
+             ALTER TABLE audit DROP COLUMN hash;
              PRAGMA user_version = 4;",
         )
         .unwrap();
@@ -557,6 +559,8 @@ fn names_list_in_pinyin_order() {
             "DELETE FROM name_keys WHERE key >= char(1) AND key < char(2);
              ALTER TABLE agents DROP COLUMN counter;
              ALTER TABLE remittance_closes DROP COLUMN pos_fen;
+             ALTER TABLE audit DROP COLUMN prev_hash;
+             ALTER TABLE audit DROP COLUMN hash;
              PRAGMA user_version = 5;",
         )
         .unwrap();
