@@ -4,6 +4,7 @@
 #
 #   scripts/windows-smoke.sh            # needs: rustup target, MinGW, wine
 #   SMOKE_INSTALL=1 scripts/windows-smoke.sh   # installs them first (apt, rustup)
+#   SMOKE_KEEP=1 scripts/windows-smoke.sh      # keeps the outputs to read
 #
 # Compared, after normalising the binary's name, line endings and timings:
 # --help, quote, demo --residents 20000 (then the two databases' progress
@@ -17,7 +18,7 @@ TARGET=x86_64-pc-windows-gnu
 if [[ "${SMOKE_INSTALL:-0}" == 1 ]]; then
   if ! command -v x86_64-w64-mingw32-gcc >/dev/null || ! command -v wine >/dev/null; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc-mingw-w64-x86-64 wine64 >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc-mingw-w64-x86-64 wine wine64 >/dev/null
   fi
   rustup target add "$TARGET" >/dev/null
 fi
@@ -28,10 +29,43 @@ LIN="$PWD/target/release/zhengjiao"
 WIN_EXE="$PWD/target/$TARGET/release/zhengjiao.exe"
 
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-export WINEPREFIX="$WORK/wineprefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
-wineboot --init >/dev/null 2>&1 || true
-WINE=$(command -v wine64 || command -v wine)
+# SMOKE_KEEP=1 keeps the folder (both sides' outputs, databases, prefix).
+if [[ "${SMOKE_KEEP:-0}" == 1 ]]; then
+  trap 'wineserver -k 2>/dev/null || true; echo "kept: $WORK"' EXIT
+else
+  trap 'wineserver -k 2>/dev/null || true; rm -rf "$WORK"' EXIT
+fi
+export WINEPREFIX="$WORK/wineprefix" WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+unset DISPLAY  # console program: no windows, no dialogs
+WINE=$(command -v wine)
+# A fresh 64-bit prefix; wineboot must have finished before the program runs.
+# ("wine32 is missing" on stderr is harmless for a 64-bit program.)
+t0=$SECONDS
+wineboot --init >/dev/null 2>&1
+wineserver -w
+# Rust's std (1.78+) imports ProcessPrng from bcryptprimitives.dll, which
+# every Windows 10/11 has but wine 8.0 lacks: the .exe would exit with 53
+# (c0000135) before main, printing nothing. Give the prefix a stand-in
+# built with MinGW that forwards to RtlGenRandom (advapi32!SystemFunction036).
+# Real Windows has its own; a prefix that already has the DLL keeps it.
+if [[ ! -e "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" ]]; then
+  cat >"$WORK/bcp.c" <<'C'
+#include <windows.h>
+BOOLEAN WINAPI SystemFunction036(PVOID buf, ULONG len);
+__declspec(dllexport) BOOL WINAPI ProcessPrng(PBYTE data, SIZE_T len) {
+  while (len > 0) {
+    ULONG chunk = len > 0x10000000 ? 0x10000000 : (ULONG)len;
+    if (!SystemFunction036(data, chunk)) return FALSE;
+    data += chunk;
+    len -= chunk;
+  }
+  return TRUE;
+}
+C
+  x86_64-w64-mingw32-gcc -O2 -shared -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
+    "$WORK/bcp.c" -ladvapi32
+fi
+echo "wine prefix ready ($(wine --version), $((SECONDS - t0)) s)"
 win() { "$WINE" "$WIN_EXE" "$@"; }
 lin() { "$LIN" "$@"; }
 mkdir -p "$WORK/lin" "$WORK/win"
@@ -98,13 +132,15 @@ PY
 done
 same xlsx-content
 
-# The default database (no --db) lives under %APPDATA%.
-env -u ZHENGJIAO_DB "$WINE" "$WIN_EXE" user whoami >/dev/null 2>&1 || true
+# The default database (no --db) lives under %APPDATA%: a small demo built
+# there, then opened again by another command.
+env -u ZHENGJIAO_DB "$WINE" "$WIN_EXE" demo --residents 50 --seed 1 >"$WORK/win.appdata" 2>&1 || true
+env -u ZHENGJIAO_DB "$WINE" "$WIN_EXE" user whoami >>"$WORK/win.appdata" 2>&1 || echo "exit $?" >>"$WORK/win.appdata"
 appdata=$(find "$WINEPREFIX/drive_c/users" -path '*AppData/Roaming*' -name zhengjiao.db 2>/dev/null | head -1)
 if [[ -n "$appdata" ]]; then
   echo "same: default database under %APPDATA% (${appdata#"$WINEPREFIX"/})"
 else
-  echo "DIFFERENT: no default database under %APPDATA%"; fails=1
+  echo "DIFFERENT: no default database under %APPDATA%"; cat "$WORK/win.appdata"; fails=1
 fi
 
 ls -l "$WIN_EXE" | awk '{print "windows binary: " $5 " bytes"}'
