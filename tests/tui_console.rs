@@ -390,6 +390,21 @@ fn overlays_help_palette_and_export() {
     }
 }
 
+/// The screen with the export dialog's folder line left out: it names the
+/// folder the tests run in, whose length varies.
+fn without_folder(s: &str) -> String {
+    s.lines()
+        .map(|l| {
+            if l.contains("保存到文件夹：") {
+                "(保存到文件夹：<cwd>)"
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[test]
 fn export_writes_the_current_list_as_csv() {
     let d = demo();
@@ -397,11 +412,11 @@ fn export_writes_the_current_list_as_csv() {
     let mut big = open(&d.path, Lang::Zh, false, 120, 40);
     press(&mut big, KeyCode::Enter);
     keys(&mut big, "e");
-    insta::assert_snapshot!("export_120x40", screen(&big, 120, 40));
+    insta::assert_snapshot!("export_120x40", without_folder(&screen(&big, 120, 40)));
     let mut app = open(&d.path, Lang::Zh, false, w, h);
     press(&mut app, KeyCode::Enter); // the first village's outstanding residents
     keys(&mut app, "e");
-    insta::assert_snapshot!("export_80x24", screen(&app, w, h));
+    insta::assert_snapshot!("export_80x24", without_folder(&screen(&app, w, h)));
     let out = d.path.with_file_name("out.csv");
     // replace the proposed name with a path in the temporary directory
     app.on_event(&Event::Key(KeyEvent::new(
