@@ -76,6 +76,9 @@ pub struct Store {
     user: String,
     read_only: bool,
     path: PathBuf,
+    /// The schema version read once at open (a read-only open of an older
+    /// file stays at it; see `registry::residents`).
+    schema_version: i64,
 }
 
 /// The default database file in the platform data directory.
@@ -105,6 +108,11 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 impl Store {
+    /// The schema version of the file as opened.
+    pub(crate) fn schema_version(&self) -> i64 {
+        self.schema_version
+    }
+
     /// Open (creating and migrating if needed) a database for writing.
     /// A new file takes its folder's sharing (0660 and the folder's group in
     /// a group-shared folder, else 0600); an existing file's mode is left
@@ -128,6 +136,7 @@ impl Store {
         schema::migrate(&mut conn)?;
         audit::install_guard(&conn)?;
         Ok(Store {
+            schema_version: schema::version() as i64,
             conn,
             user: acting_login(path),
             read_only: false,
@@ -150,7 +159,9 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         configure(&conn)?;
+        let schema_version = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         Ok(Store {
+            schema_version,
             conn,
             user: acting_login(path),
             read_only: true,

@@ -355,9 +355,7 @@ impl Store {
         limit: i64,
         from_end: bool,
     ) -> Result<Vec<ResidentRow>> {
-        let version: i64 = self
-            .conn()
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let version = self.schema_version();
         let sql = list_sql(
             q,
             &format!(
