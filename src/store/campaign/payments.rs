@@ -190,7 +190,7 @@ pub(crate) fn record_unaudited(
     }
     let share = share_due(policy, &p, req, special)?;
     check_eligible(&name, req, &share)?;
-    check_proxy_office(&name, req, &share)?;
+    check_proxy_has_share(&name, req, &share)?;
     let mut warnings = Vec::new();
     let till = till_of(tx, req, user, &living, &mut warnings)?;
     check_day_open(tx, req, till.as_ref())?;
@@ -430,7 +430,7 @@ fn check_eligible(name: &str, req: &PaymentRequest, share: &Share) -> Result<()>
 }
 
 /// A proxy payment: the government must pay a share.
-fn check_proxy_office(name: &str, req: &PaymentRequest, share: &Share) -> Result<()> {
+fn check_proxy_has_share(name: &str, req: &PaymentRequest, share: &Share) -> Result<()> {
     if req.channel == Channel::Proxy && share.gov_pays.is_zero() {
         return Err(StoreError::refused(
             format!("{name}不属于政府代缴对象",),
