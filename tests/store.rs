@@ -10,6 +10,17 @@ use zhengjiao::store::campaign::payments::PaymentRequest;
 use zhengjiao::store::registry::residents::{ListFilter, ListQuery, Scope, SortColumn};
 use zhengjiao::store::{Store, StoreError, schema};
 
+/// Step 9 undone: the counters of people by standing, their triggers, the
+/// flagged and birth date indexes (the village index by town stays: the
+/// step makes it again).
+const UNDO_STEP_9: &str = "DROP TRIGGER standing_roster_ins;
+    DROP TRIGGER standing_roster_del_before; DROP TRIGGER standing_roster_del_after;
+    DROP TRIGGER standing_paid_ins;
+    DROP TRIGGER standing_paid_del_before; DROP TRIGGER standing_paid_del_after;
+    DROP TRIGGER standing_roster_upd_before; DROP TRIGGER standing_roster_upd_after;
+    DROP TRIGGER standing_village_before; DROP TRIGGER standing_village_after;
+    DROP TABLE standing_counts; DROP INDEX residents_flagged; DROP INDEX residents_birth;";
+
 fn date(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
@@ -280,8 +291,9 @@ fn migrates_the_id_tail_index() {
     let (_d, path) = demo(500);
     {
         let conn = Connection::open(&path).unwrap();
-        conn.execute_batch(
-            "DROP INDEX residents_id_tail;
+        conn.execute_batch(&format!(
+            "{UNDO_STEP_9}
+             DROP INDEX residents_id_tail;
              CREATE INDEX residents_id_tail ON residents(
                 substr(id_number, 18, 1) || substr(id_number, 17, 1) || substr(id_number, 16, 1) ||
                 substr(id_number, 15, 1) || substr(id_number, 14, 1) || substr(id_number, 13, 1));
@@ -289,8 +301,8 @@ fn migrates_the_id_tail_index() {
              ALTER TABLE remittance_closes DROP COLUMN pos_fen;
              ALTER TABLE audit DROP COLUMN prev_hash;
              ALTER TABLE audit DROP COLUMN hash;
-             PRAGMA user_version = 4;",
-        )
+             PRAGMA user_version = 4;"
+        ))
         .unwrap();
     }
     let store = Store::open(&path).unwrap();
@@ -479,6 +491,7 @@ fn list_pages_add_up_to_the_list() {
                 SortColumn::Age,
                 SortColumn::Village,
                 SortColumn::Medical,
+                SortColumn::Pension,
             ] {
                 for descending in [false, true] {
                     let q = ListQuery {
@@ -555,14 +568,15 @@ fn names_list_in_pinyin_order() {
     let (town, village) = {
         // the file as schema 5 left it, with six people renamed in one village
         let conn = Connection::open(&path).unwrap();
-        conn.execute_batch(
-            "DELETE FROM name_keys WHERE key >= char(1) AND key < char(2);
+        conn.execute_batch(&format!(
+            "{UNDO_STEP_9}
+             DELETE FROM name_keys WHERE key >= char(1) AND key < char(2);
              ALTER TABLE agents DROP COLUMN counter;
              ALTER TABLE remittance_closes DROP COLUMN pos_fen;
              ALTER TABLE audit DROP COLUMN prev_hash;
              ALTER TABLE audit DROP COLUMN hash;
-             PRAGMA user_version = 5;",
-        )
+             PRAGMA user_version = 5;"
+        ))
         .unwrap();
         let (town, village): (i64, i64) = conn
             .query_row(
