@@ -124,11 +124,32 @@ fn part(
             "k.resident_id",
             format!("k.year = ?1 AND k.insurance = '{insurance}' AND {r}.status IS NULL"),
         ),
-        _ => (
-            format!("residents r NOT INDEXED {VILLAGE}"),
-            "r.id",
-            format!("{r}.status IS NULL AND {p}.payment_id IS NULL"),
-        ),
+        // on neither this roster nor paid: the filter's people are on the
+        // other insurance's roster (or paid there), walked instead of the
+        // whole registry
+        _ => {
+            let other = if insurance == "pension" {
+                "medical"
+            } else {
+                "pension"
+            };
+            let mine = format!("{r}.status IS NULL AND {p}.payment_id IS NULL");
+            let by = |table: &str, status: &str| {
+                (
+                    format!("{table} k CROSS JOIN residents r ON r.id = k.resident_id {VILLAGE}"),
+                    "k.resident_id",
+                    format!("k.year = ?1 AND k.insurance = '{other}' {status} AND {mine}"),
+                )
+            };
+            match q.filter {
+                ListFilter::Outstanding => by("roster", "AND k.status = 'due'"),
+                ListFilter::Exempt => by("roster", "AND k.status = 'exempt'"),
+                ListFilter::Paid => by("paid", ""),
+                ListFilter::All | ListFilter::Flagged => {
+                    (format!("residents r NOT INDEXED {VILLAGE}"), "r.id", mine)
+                }
+            }
+        }
     };
     let backwards = skip > size / 2;
     let (dir, skip) = if backwards {
