@@ -193,8 +193,35 @@ fn payments_duplicates_reversals_and_counters() {
         paid_on: date("2024-11-23"),
         special: None,
     };
+    // the counts of people by standing follow every payment and reversal:
+    // the list's count (from the counters) is the length of the list itself
+    let counts_agree = |store: &Store, step: &str| {
+        let mut counts = Vec::new();
+        for filter in [
+            ListFilter::Outstanding,
+            ListFilter::Paid,
+            ListFilter::Exempt,
+        ] {
+            let q = ListQuery { filter, ..q };
+            let listed = store.resident_page(&q, 0, 100_000).unwrap().len() as i64;
+            assert_eq!(
+                store.resident_count(&q).unwrap(),
+                listed,
+                "{step}: {filter:?}"
+            );
+            counts.push(listed);
+        }
+        counts
+    };
+    let counted = counts_agree(&store, "before");
     let rec = store.record_payment(&req).unwrap();
     assert!(rec.person_fen > 0);
+    let paid = counts_agree(&store, "paid");
+    assert_eq!(
+        paid[1],
+        counted[1] + 1,
+        "one more person has paid something"
+    );
     let after = store
         .progress(policy.get(2025).unwrap(), date("2024-11-23"))
         .unwrap()
@@ -222,8 +249,10 @@ fn payments_duplicates_reversals_and_counters() {
         .district
         .measures["medical"];
     assert_eq!(undone.paid, before.paid);
+    assert_eq!(counts_agree(&store, "reversed"), counted);
     // Paying again after a reversal is allowed.
     store.record_payment(&req).unwrap();
+    assert_eq!(counts_agree(&store, "paid again"), paid);
     let history = store.payment_history(row.id).unwrap();
     assert_eq!(
         history.iter().filter(|p| p.insurance == "medical").count(),
