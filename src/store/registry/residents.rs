@@ -201,7 +201,7 @@ enum Walk {
     IdNumbers,
     /// the birth date index
     Births,
-    /// the town's villages in code order, each village's people sorted
+    /// the villages in code order, each village's people sorted
     /// (SQLite sorts one village at a time and stops when the page is full)
     Villages,
     /// the flagged residents' partial index (a few in a town): sorted
@@ -222,7 +222,7 @@ fn walk_of(q: &ListQuery, end: i64, version: i64) -> Walk {
         SortColumn::Name if version >= SORT_KEYS_SINCE => Walk::Names,
         SortColumn::IdNumber => Walk::IdNumbers,
         SortColumn::Age if counted => Walk::Births,
-        SortColumn::Village if counted && matches!(q.scope, Scope::Town(_)) => Walk::Villages,
+        SortColumn::Village if counted => Walk::Villages,
         SortColumn::Medical | SortColumn::Pension if counted => Walk::Standings,
         _ => Walk::None,
     }
@@ -266,9 +266,16 @@ fn list_sql(
             format!("residents r INDEXED BY sqlite_autoindex_residents_1 {VILLAGE}")
         }
         Walk::Births => format!("residents r INDEXED BY residents_birth {VILLAGE}"),
-        Walk::Villages => "villages v INDEXED BY villages_town
-               CROSS JOIN residents r INDEXED BY residents_village ON r.village_id = v.id"
-            .to_string(),
+        // a town's villages by (town, code); the district's by their code
+        Walk::Villages => format!(
+            "villages v INDEXED BY {}
+               CROSS JOIN residents r INDEXED BY residents_village ON r.village_id = v.id",
+            if q.scope == Scope::District {
+                "sqlite_autoindex_villages_1"
+            } else {
+                "villages_town"
+            }
+        ),
         Walk::Flagged => format!("residents r INDEXED BY residents_flagged {VILLAGE}"),
         Walk::None | Walk::Standings => format!("residents r {VILLAGE}"),
     };
