@@ -423,7 +423,8 @@ ALTER TABLE audit ADD COLUMN hash TEXT;
     // `STANDING_TRIGGERS`), so a town's 未缴 / 已缴 / 代缴 count is a few
     // rows; flagged residents (dead, hukou cancelled) have an index of their
     // own; a town's list sorted by age or by village walks an index in that
-    // order instead of sorting the town.
+    // order instead of sorting the town (the birth date index holds the
+    // village, so the walk passes over other towns' people in the index).
     r#"
 CREATE TABLE standing_counts (
     year       INTEGER NOT NULL,
@@ -435,7 +436,7 @@ CREATE TABLE standing_counts (
 ) WITHOUT ROWID;
 CREATE INDEX residents_flagged ON residents(village_id)
  WHERE deceased_on IS NOT NULL OR hukou_cancelled_on IS NOT NULL;
-CREATE INDEX residents_birth ON residents(birth_date);
+CREATE INDEX residents_birth ON residents(birth_date, village_id);
 DROP INDEX IF EXISTS villages_town;
 CREATE INDEX villages_town ON villages(town_id, code);
 "#,
