@@ -601,6 +601,13 @@ pub fn standing_triggers() -> String {
             now(ins)
         )
     };
+    // the pair a resident has before a delete or an update
+    let before = standing_remove(
+        "OLD.year",
+        "OLD.resident_id",
+        &standing_code("OLD.year", "OLD.resident_id", "medical"),
+        &standing_code("OLD.year", "OLD.resident_id", "pension"),
+    );
     let mut sql = String::new();
     for (table, other_part) in [
         ("roster", paid_code as fn(&str, &str, &str) -> String),
@@ -617,24 +624,14 @@ pub fn standing_triggers() -> String {
                 &without(other_part, "pension")
             ),
             standing_add("NEW.year", "NEW.resident_id"),
-            standing_remove(
-                "OLD.year",
-                "OLD.resident_id",
-                &standing_code("OLD.year", "OLD.resident_id", "medical"),
-                &standing_code("OLD.year", "OLD.resident_id", "pension")
-            ),
+            before,
             standing_add("OLD.year", "OLD.resident_id"),
         ));
     }
     sql.push_str(&format!(
         "CREATE TRIGGER IF NOT EXISTS standing_roster_upd_before BEFORE UPDATE OF status ON roster BEGIN {} END;
          CREATE TRIGGER IF NOT EXISTS standing_roster_upd_after AFTER UPDATE OF status ON roster BEGIN {} END;\n",
-        standing_remove(
-            "OLD.year",
-            "OLD.resident_id",
-            &standing_code("OLD.year", "OLD.resident_id", "medical"),
-            &standing_code("OLD.year", "OLD.resident_id", "pension")
-        ),
+        before,
         standing_add("NEW.year", "NEW.resident_id"),
     ));
     // A resident moving village moves in every year counted.
