@@ -135,7 +135,16 @@ impl Store {
         // page splits for a registry of hundreds of thousands. Only takes
         // effect before the first table exists.
         conn.pragma_update(None, "page_size", 8192)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Ok(()) => {}
+            // A first load of the registry holds the file in rollback mode
+            // (see `imports::residents`) and it cannot change meanwhile:
+            // this connection works in that mode (its writes wait for the
+            // load as they would in the log's), and the load, or the next
+            // open, returns the file to the log.
+            Err(e) if is_busy(&e) => {}
+            Err(e) => return Err(e.into()),
+        }
         schema::migrate(&mut conn)?;
         audit::install_guard(&conn)?;
         Ok(Store {
