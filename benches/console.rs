@@ -238,7 +238,11 @@ fn main() {
     // keystrokes: handling + drawing, and the data behind them
     let mut per_key: Vec<Duration> = Vec::new();
     let mut by_kind: Vec<(&str, Vec<Duration>, Vec<Duration>)> = Vec::new();
+    let trace = std::env::var_os("ZHENGJIAO_TRACE_JOBS").is_some();
     for (what, code) in script() {
+        if trace {
+            eprintln!("key {what} {code:?}");
+        }
         let t = Instant::now();
         app.on_event(&key(code));
         test.draw(|f| app.draw(f)).unwrap();

@@ -10,6 +10,17 @@ use zhengjiao::store::campaign::payments::PaymentRequest;
 use zhengjiao::store::registry::residents::{ListFilter, ListQuery, Scope, SortColumn};
 use zhengjiao::store::{Store, StoreError, schema};
 
+/// Step 9 undone: the counters of people by standing, their triggers, the
+/// flagged and birth date indexes (the village index by town stays: the
+/// step makes it again).
+const UNDO_STEP_9: &str = "DROP TRIGGER standing_roster_ins;
+    DROP TRIGGER standing_roster_del_before; DROP TRIGGER standing_roster_del_after;
+    DROP TRIGGER standing_paid_ins;
+    DROP TRIGGER standing_paid_del_before; DROP TRIGGER standing_paid_del_after;
+    DROP TRIGGER standing_roster_upd_before; DROP TRIGGER standing_roster_upd_after;
+    DROP TRIGGER standing_village_before; DROP TRIGGER standing_village_after;
+    DROP TABLE standing_counts; DROP INDEX residents_flagged; DROP INDEX residents_birth;";
+
 fn date(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
@@ -182,8 +193,35 @@ fn payments_duplicates_reversals_and_counters() {
         paid_on: date("2024-11-23"),
         special: None,
     };
+    // the counts of people by standing follow every payment and reversal:
+    // the list's count (from the counters) is the length of the list itself
+    let counts_agree = |store: &Store, step: &str| {
+        let mut counts = Vec::new();
+        for filter in [
+            ListFilter::Outstanding,
+            ListFilter::Paid,
+            ListFilter::Exempt,
+        ] {
+            let q = ListQuery { filter, ..q };
+            let listed = store.resident_page(&q, 0, 100_000).unwrap().len() as i64;
+            assert_eq!(
+                store.resident_count(&q).unwrap(),
+                listed,
+                "{step}: {filter:?}"
+            );
+            counts.push(listed);
+        }
+        counts
+    };
+    let counted = counts_agree(&store, "before");
     let rec = store.record_payment(&req).unwrap();
     assert!(rec.person_fen > 0);
+    let paid = counts_agree(&store, "paid");
+    assert_eq!(
+        paid[1],
+        counted[1] + 1,
+        "one more person has paid something"
+    );
     let after = store
         .progress(policy.get(2025).unwrap(), date("2024-11-23"))
         .unwrap()
@@ -211,8 +249,10 @@ fn payments_duplicates_reversals_and_counters() {
         .district
         .measures["medical"];
     assert_eq!(undone.paid, before.paid);
+    assert_eq!(counts_agree(&store, "reversed"), counted);
     // Paying again after a reversal is allowed.
     store.record_payment(&req).unwrap();
+    assert_eq!(counts_agree(&store, "paid again"), paid);
     let history = store.payment_history(row.id).unwrap();
     assert_eq!(
         history.iter().filter(|p| p.insurance == "medical").count(),
@@ -280,8 +320,9 @@ fn migrates_the_id_tail_index() {
     let (_d, path) = demo(500);
     {
         let conn = Connection::open(&path).unwrap();
-        conn.execute_batch(
-            "DROP INDEX residents_id_tail;
+        conn.execute_batch(&format!(
+            "{UNDO_STEP_9}
+             DROP INDEX residents_id_tail;
              CREATE INDEX residents_id_tail ON residents(
                 substr(id_number, 18, 1) || substr(id_number, 17, 1) || substr(id_number, 16, 1) ||
                 substr(id_number, 15, 1) || substr(id_number, 14, 1) || substr(id_number, 13, 1));
@@ -289,8 +330,8 @@ fn migrates_the_id_tail_index() {
              ALTER TABLE remittance_closes DROP COLUMN pos_fen;
              ALTER TABLE audit DROP COLUMN prev_hash;
              ALTER TABLE audit DROP COLUMN hash;
-             PRAGMA user_version = 4;",
-        )
+             PRAGMA user_version = 4;"
+        ))
         .unwrap();
     }
     let store = Store::open(&path).unwrap();
@@ -479,6 +520,7 @@ fn list_pages_add_up_to_the_list() {
                 SortColumn::Age,
                 SortColumn::Village,
                 SortColumn::Medical,
+                SortColumn::Pension,
             ] {
                 for descending in [false, true] {
                     let q = ListQuery {
@@ -555,14 +597,15 @@ fn names_list_in_pinyin_order() {
     let (town, village) = {
         // the file as schema 5 left it, with six people renamed in one village
         let conn = Connection::open(&path).unwrap();
-        conn.execute_batch(
-            "DELETE FROM name_keys WHERE key >= char(1) AND key < char(2);
+        conn.execute_batch(&format!(
+            "{UNDO_STEP_9}
+             DELETE FROM name_keys WHERE key >= char(1) AND key < char(2);
              ALTER TABLE agents DROP COLUMN counter;
              ALTER TABLE remittance_closes DROP COLUMN pos_fen;
              ALTER TABLE audit DROP COLUMN prev_hash;
              ALTER TABLE audit DROP COLUMN hash;
-             PRAGMA user_version = 5;",
-        )
+             PRAGMA user_version = 5;"
+        ))
         .unwrap();
         let (town, village): (i64, i64) = conn
             .query_row(

@@ -42,6 +42,7 @@ pub const DERIVED_TABLES: &[&str] = &[
     "paid",
     "progress_counts",
     "progress_paid_days",
+    "standing_counts",
     "name_keys",
     "import_rows",
     "roster",

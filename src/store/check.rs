@@ -192,7 +192,22 @@ pub fn run_checks(conn: &Connection) -> Result<CheckReport> {
             findings,
         });
     }
-    for (name, sql, message) in INVARIANTS {
+    let standings = format!(
+        "WITH a AS (SELECT year, village_id, medical, pension, count(*) AS n
+                      FROM ({}) GROUP BY 1, 2, 3, 4),
+              b AS (SELECT year, village_id, medical, pension, n FROM standing_counts WHERE n <> 0)
+         SELECT year || '/' || village_id FROM (SELECT * FROM a EXCEPT SELECT * FROM b)
+         UNION ALL
+         SELECT year || '/' || village_id FROM (SELECT * FROM b EXCEPT SELECT * FROM a)
+         LIMIT 20",
+        schema::STANDINGS_FROM_ROSTER
+    );
+    let invariants = INVARIANTS.iter().map(|(n, q, m)| (*n, *q, *m)).chain([(
+        "standing-counters",
+        standings.as_str(),
+        "居民缴费状态计数与清册、缴费不符 / counts of residents by standing disagree with the roster and payments",
+    )]);
+    for (name, sql, message) in invariants {
         let rows: Vec<String> = conn
             .prepare(sql)?
             // Some invariants name offending rows by number, others by text.

@@ -418,10 +418,34 @@ SELECT name_order(name), name FROM (SELECT DISTINCT name FROM residents);
 ALTER TABLE audit ADD COLUMN prev_hash TEXT;
 ALTER TABLE audit ADD COLUMN hash TEXT;
 "#,
+    // 9: the console's lists at town scale. `standing_counts` counts people
+    // (not insurances) per year, village and pair of standings (see
+    // `STANDING_TRIGGERS`), so a town's 未缴 / 已缴 / 代缴 count is a few
+    // rows; flagged residents (dead, hukou cancelled) have an index of their
+    // own; a town's list sorted by age or by village walks an index in that
+    // order instead of sorting the town.
+    r#"
+CREATE TABLE standing_counts (
+    year       INTEGER NOT NULL,
+    village_id INTEGER NOT NULL,
+    medical    INTEGER NOT NULL,
+    pension    INTEGER NOT NULL,
+    n          INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (year, village_id, medical, pension)
+) WITHOUT ROWID;
+CREATE INDEX residents_flagged ON residents(village_id)
+ WHERE deceased_on IS NOT NULL OR hukou_cancelled_on IS NOT NULL;
+CREATE INDEX residents_birth ON residents(birth_date);
+DROP INDEX IF EXISTS villages_town;
+CREATE INDEX villages_town ON villages(town_id, code);
+"#,
 ];
 
 /// The schema version after which existing audit rows are chained.
 pub const AUDIT_CHAIN_VERSION: usize = 8;
+
+/// The schema version from which `standing_counts` is kept.
+pub const STANDINGS_VERSION: usize = 9;
 
 /// Triggers that keep `progress_counts` in step with `roster` and `paid`.
 /// Created by migration; bulk loaders drop and recreate them around a load.
@@ -508,6 +532,174 @@ DROP TRIGGER IF EXISTS paid_ins;
 DROP TRIGGER IF EXISTS paid_del;
 "#;
 
+/// A resident's roster entry in one insurance of a year, as a number: 0
+/// not on the roster, 2 due, 4 exempt (代缴). `year` and `resident` are SQL
+/// expressions.
+fn roster_code(year: &str, resident: &str, insurance: &str) -> String {
+    format!(
+        "coalesce((SELECT CASE ro.status WHEN 'due' THEN 2 ELSE 4 END FROM roster ro
+                    WHERE ro.year = {year} AND ro.insurance = '{insurance}' AND ro.resident_id = {resident}), 0)"
+    )
+}
+
+/// 1 when a payment of the insurance is in force, else 0.
+fn paid_code(year: &str, resident: &str, insurance: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM paid px WHERE px.year = {year} AND px.insurance = '{insurance}'
+                  AND px.resident_id = {resident})"
+    )
+}
+
+/// A resident's standing in one insurance: the roster's code plus 1 when
+/// paid (the codes of `standing_counts`).
+fn standing_code(year: &str, resident: &str, insurance: &str) -> String {
+    format!(
+        "({} + {})",
+        roster_code(year, resident, insurance),
+        paid_code(year, resident, insurance)
+    )
+}
+
+/// Take a resident out of the pair of standings (`m`, `p`) for a year.
+fn standing_remove(year: &str, resident: &str, m: &str, p: &str) -> String {
+    format!(
+        "UPDATE standing_counts SET n = n - 1
+          WHERE year = {year} AND village_id = (SELECT village_id FROM residents WHERE id = {resident})
+            AND medical = {m} AND pension = {p};"
+    )
+}
+
+/// Count a resident in the pair of standings they have now in a year; a
+/// resident on neither roster with nothing paid is not counted.
+fn standing_add(year: &str, resident: &str) -> String {
+    format!(
+        "INSERT INTO standing_counts (year, village_id, medical, pension, n)
+         SELECT {year}, x.village_id, x.m, x.p, 1
+           FROM (SELECT (SELECT village_id FROM residents WHERE id = {resident}) AS village_id,
+                        {m} AS m, {p} AS p) x
+          WHERE x.m + x.p > 0 AND x.village_id IS NOT NULL
+         ON CONFLICT (year, village_id, medical, pension) DO UPDATE SET n = n + 1;",
+        m = standing_code(year, resident, "medical"),
+        p = standing_code(year, resident, "pension"),
+    )
+}
+
+/// Triggers that keep `standing_counts` in step with `roster`, `paid` and a
+/// resident's village: the resident leaves the pair of standings they had
+/// and joins the pair they have. Before a delete or an update the pair
+/// they had is read as it stands; after an insert it is the pair of now
+/// without the new row (an upsert that updates fires the insert's BEFORE
+/// trigger and then the update's, so nothing is read before an insert).
+pub fn standing_triggers() -> String {
+    let now = |ins: &str| standing_code("NEW.year", "NEW.resident_id", ins);
+    // the pair before an insert: the inserted row's part left out
+    let without = |part: fn(&str, &str, &str) -> String, ins: &'static str| {
+        format!(
+            "(CASE NEW.insurance WHEN '{ins}' THEN {} ELSE {} END)",
+            part("NEW.year", "NEW.resident_id", ins),
+            now(ins)
+        )
+    };
+    let mut sql = String::new();
+    for (table, other_part) in [
+        ("roster", paid_code as fn(&str, &str, &str) -> String),
+        ("paid", roster_code),
+    ] {
+        sql.push_str(&format!(
+            "CREATE TRIGGER IF NOT EXISTS standing_{table}_ins AFTER INSERT ON {table} BEGIN {} {} END;
+             CREATE TRIGGER IF NOT EXISTS standing_{table}_del_before BEFORE DELETE ON {table} BEGIN {} END;
+             CREATE TRIGGER IF NOT EXISTS standing_{table}_del_after AFTER DELETE ON {table} BEGIN {} END;\n",
+            standing_remove(
+                "NEW.year",
+                "NEW.resident_id",
+                &without(other_part, "medical"),
+                &without(other_part, "pension")
+            ),
+            standing_add("NEW.year", "NEW.resident_id"),
+            standing_remove(
+                "OLD.year",
+                "OLD.resident_id",
+                &standing_code("OLD.year", "OLD.resident_id", "medical"),
+                &standing_code("OLD.year", "OLD.resident_id", "pension")
+            ),
+            standing_add("OLD.year", "OLD.resident_id"),
+        ));
+    }
+    sql.push_str(&format!(
+        "CREATE TRIGGER IF NOT EXISTS standing_roster_upd_before BEFORE UPDATE OF status ON roster BEGIN {} END;
+         CREATE TRIGGER IF NOT EXISTS standing_roster_upd_after AFTER UPDATE OF status ON roster BEGIN {} END;\n",
+        standing_remove(
+            "OLD.year",
+            "OLD.resident_id",
+            &standing_code("OLD.year", "OLD.resident_id", "medical"),
+            &standing_code("OLD.year", "OLD.resident_id", "pension")
+        ),
+        standing_add("NEW.year", "NEW.resident_id"),
+    ));
+    // A resident moving village moves in every year counted.
+    let m = standing_code("standing_counts.year", "OLD.id", "medical");
+    let p = standing_code("standing_counts.year", "OLD.id", "pension");
+    let (m_new, p_new) = (
+        standing_code("y.year", "NEW.id", "medical"),
+        standing_code("y.year", "NEW.id", "pension"),
+    );
+    sql.push_str(&format!(
+        "CREATE TRIGGER IF NOT EXISTS standing_village_before BEFORE UPDATE OF village_id ON residents
+           WHEN OLD.village_id IS NOT NEW.village_id BEGIN
+             UPDATE standing_counts SET n = n - 1
+              WHERE village_id = OLD.village_id AND medical = {m} AND pension = {p};
+         END;
+         CREATE TRIGGER IF NOT EXISTS standing_village_after AFTER UPDATE OF village_id ON residents
+           WHEN OLD.village_id IS NOT NEW.village_id BEGIN
+             INSERT INTO standing_counts (year, village_id, medical, pension, n)
+             SELECT x.year, NEW.village_id, x.m, x.p, 1
+               FROM (SELECT y.year, {m_new} AS m, {p_new} AS p
+                       FROM (SELECT DISTINCT year FROM standing_counts) y) x
+              WHERE x.m + x.p > 0
+             ON CONFLICT (year, village_id, medical, pension) DO UPDATE SET n = n + 1;
+         END;\n"
+    ));
+    sql
+}
+
+/// The standing triggers' names, to set them aside for a bulk load.
+pub const DROP_STANDING_TRIGGERS: &str = r#"
+DROP TRIGGER IF EXISTS standing_roster_ins;
+DROP TRIGGER IF EXISTS standing_roster_del_before;
+DROP TRIGGER IF EXISTS standing_roster_del_after;
+DROP TRIGGER IF EXISTS standing_paid_ins;
+DROP TRIGGER IF EXISTS standing_paid_del_before;
+DROP TRIGGER IF EXISTS standing_paid_del_after;
+DROP TRIGGER IF EXISTS standing_roster_upd_before;
+DROP TRIGGER IF EXISTS standing_roster_upd_after;
+DROP TRIGGER IF EXISTS standing_village_before;
+DROP TRIGGER IF EXISTS standing_village_after;
+"#;
+
+/// `standing_counts` as the roster, payments and registry say, for `check`
+/// and for a recount: (year, village, medical, pension, n).
+pub const STANDINGS_FROM_ROSTER: &str = r#"
+SELECT k.year, r.village_id,
+       coalesce(max(CASE WHEN k.insurance = 'medical' THEN k.code END), 0) AS medical,
+       coalesce(max(CASE WHEN k.insurance = 'pension' THEN k.code END), 0) AS pension
+  FROM (SELECT year, insurance, resident_id, sum(code) AS code
+          FROM (SELECT year, insurance, resident_id, CASE status WHEN 'due' THEN 2 ELSE 4 END AS code FROM roster
+                UNION ALL
+                SELECT year, insurance, resident_id, 1 FROM paid)
+         GROUP BY year, insurance, resident_id) k
+  JOIN residents r ON r.id = k.resident_id
+ GROUP BY k.year, k.resident_id
+"#;
+
+/// Recount `standing_counts` from the roster and payments.
+pub fn recount_standings() -> String {
+    format!(
+        "DELETE FROM standing_counts;
+         INSERT INTO standing_counts (year, village_id, medical, pension, n)
+         SELECT year, village_id, medical, pension, count(*) FROM ({STANDINGS_FROM_ROSTER}) GROUP BY 1, 2, 3, 4;"
+    )
+}
+
 /// Recount `progress_counts` and `progress_paid_days` from `roster` and `paid`.
 pub const RECOUNT_PROGRESS: &str = r#"
 DELETE FROM progress_paid_days;
@@ -543,6 +735,10 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         }
         if i + 1 == AUDIT_CHAIN_VERSION {
             super::audit::chain_existing(&tx)?;
+        }
+        if i + 1 == STANDINGS_VERSION {
+            tx.execute_batch(&standing_triggers())?;
+            tx.execute_batch(&recount_standings())?;
         }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
     }

@@ -100,6 +100,8 @@ impl Worker {
         });
         let inner = Arc::clone(&shared);
         let interrupt = store.conn().get_interrupt_handle();
+        // ZHENGJIAO_TRACE_JOBS=1: each job's time on stderr (benchmarks)
+        let trace = std::env::var_os("ZHENGJIAO_TRACE_JOBS").is_some();
         let thread = std::thread::Builder::new()
             .name(name.to_string())
             .spawn(move || {
@@ -118,7 +120,11 @@ impl Worker {
                             q = inner.ready.wait(q).unwrap_or_else(|e| e.into_inner());
                         }
                     };
+                    let started = trace.then(std::time::Instant::now);
                     let reply = job(&mut store);
+                    if let Some(t) = started {
+                        eprintln!("job {slot:?} {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
+                    }
                     // Still in flight until the console takes the reply
                     // (`taken`): one sent just after the console looked
                     // would otherwise wait for its next idle wake-up.

@@ -2,7 +2,7 @@
 //! reversals (冲正) and refunds (退费) as new rows, and the history query.
 
 use crate::domain::dues::Ineligible;
-use crate::domain::money::{from_fen, to_fen};
+use crate::domain::money::to_fen;
 use crate::domain::{
     Channel, IdNumber, Insurance, Office, Person, Policies, PolicyYear, compute, compute_on,
 };
@@ -819,13 +819,16 @@ impl Store {
             })
     }
 
-    /// Payments recorded per day of a year (for the trend chart): (date, count, person yuan).
-    pub fn daily_payments(&self, year: i32) -> Result<Vec<(NaiveDate, i64, Decimal)>> {
+    /// Payments in force per day of a year (for the trend chart): (date,
+    /// count), from the progress counters (a few rows per village and day,
+    /// not every payment: 1.2 s → 30 ms at 400,000 residents). A payment
+    /// reversed or refunded since no longer counts on its day.
+    pub fn daily_payments(&self, year: i32) -> Result<Vec<(NaiveDate, i64)>> {
         let mut st = self.conn().prepare_cached(
-            "SELECT paid_on, count(*), sum(person_fen) FROM payments WHERE year = ?1 AND kind = 'payment'
-              GROUP BY paid_on ORDER BY paid_on",
+            "SELECT day, sum(paid) FROM progress_paid_days WHERE year = ?1
+              GROUP BY day HAVING sum(paid) <> 0 ORDER BY day",
         )?;
-        let rows = st.query_map([year], |r| Ok((r.get(0)?, r.get(1)?, from_fen(r.get(2)?))))?;
+        let rows = st.query_map([year], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

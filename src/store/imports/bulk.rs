@@ -105,6 +105,7 @@ impl Bulk {
         )?;
         schema::migrate(&mut conn)?;
         conn.execute_batch(schema::DROP_PROGRESS_TRIGGERS)?;
+        conn.execute_batch(schema::DROP_STANDING_TRIGGERS)?;
         conn.execute_batch("BEGIN")?;
         let mut indexes = SetAside::default();
         indexes.drop_all_indexes(&conn)?;
@@ -239,7 +240,9 @@ impl Bulk {
             }
         }
         self.indexes.restore(&self.conn)?;
+        self.conn.execute_batch(&schema::recount_standings())?;
         self.conn.execute_batch(schema::PROGRESS_TRIGGERS)?;
+        self.conn.execute_batch(&schema::standing_triggers())?;
         meta::set(&self.conn, "demo", "1")?;
         audit::record(
             &self.conn,

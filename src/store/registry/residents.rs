@@ -2,6 +2,7 @@
 //! `Person` the policy engine needs.
 
 use crate::domain::{Group, Person};
+use crate::store::schema::STANDINGS_VERSION;
 use crate::store::{Result, Store, StoreError};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -142,7 +143,7 @@ pub struct ListQuery {
     pub descending: bool,
 }
 
-const FLAGGED: &str = "(r.deceased_on IS NOT NULL OR r.hukou_cancelled_on IS NOT NULL)";
+pub(super) const FLAGGED: &str = "(r.deceased_on IS NOT NULL OR r.hukou_cancelled_on IS NOT NULL)";
 
 /// Pages ending within this many rows of a town's or the district's list in
 /// name order are read by walking the name index (see [`list_sql`]).
@@ -187,59 +188,104 @@ fn order_terms(q: &ListQuery, walk: bool) -> Vec<(&'static str, bool)> {
     }
 }
 
+/// How the first (or last) rows of a long list are found without sorting
+/// it whole: by walking an index in the list's order and keeping the rows
+/// of the scope that pass the filter until the page is full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Walk {
+    /// sorted: the whole list is sorted (a village, deep pages, old files)
+    None,
+    /// the names' sort keys in `name_keys`, each name's people by the name index
+    Names,
+    /// the unique ID number index
+    IdNumbers,
+    /// the birth date index
+    Births,
+    /// the villages in code order, each village's people sorted
+    /// (SQLite sorts one village at a time and stops when the page is full)
+    Villages,
+    /// the flagged residents' partial index (a few in a town): sorted
+    Flagged,
+    /// by medical or pension standing: each standing's residents in ID
+    /// order, counted from `standing_counts` (see `by_standing`)
+    Standings,
+}
+
+fn walk_of(q: &ListQuery, end: i64, version: i64) -> Walk {
+    let counted = version >= STANDINGS_VERSION as i64;
+    if counted && q.filter == ListFilter::Flagged {
+        return Walk::Flagged;
+    }
+    let wide = matches!(q.scope, Scope::Town(_) | Scope::District) && end <= NAME_WALK_ROWS;
+    match q.sort {
+        _ if !wide => Walk::None,
+        SortColumn::Name if version >= SORT_KEYS_SINCE => Walk::Names,
+        SortColumn::IdNumber => Walk::IdNumbers,
+        SortColumn::Age if counted => Walk::Births,
+        SortColumn::Village if counted => Walk::Villages,
+        SortColumn::Medical | SortColumn::Pension if counted => Walk::Standings,
+        _ => Walk::None,
+    }
+}
+
 /// The list's SQL: a count (`page_end` None) or a page ending at `page_end`
 /// (counted from the list's end when `from_end`: its rows come last first).
-/// `keyed`: the file holds the names' sort keys (schema 6 on; a file of an
-/// older version opened read-only sorts every page instead of walking).
+/// `version`: the file's schema version (a file of an older version opened
+/// read-only lacks the indexes some walks need, and sorts instead).
 fn list_sql(
     q: &ListQuery,
     select: &str,
     page_end: Option<i64>,
     from_end: bool,
-    keyed: bool,
+    version: i64,
 ) -> String {
-    let scope = match q.scope {
-        Scope::District => "?2 = ?2",
-        Scope::Town(_) => "v.town_id = ?2",
-        Scope::Village(_) => "r.village_id = ?2",
-    };
-    let filter = match q.filter {
-        ListFilter::All => "1 = 1".to_string(),
-        ListFilter::Outstanding => "((rm.status = 'due' AND pm.payment_id IS NULL) OR (rp.status = 'due' AND pp.payment_id IS NULL))".into(),
-        ListFilter::Paid => "(pm.payment_id IS NOT NULL OR pp.payment_id IS NOT NULL)".into(),
-        ListFilter::Exempt => "(rm.status = 'exempt' OR rp.status = 'exempt')".into(),
-        ListFilter::Flagged => FLAGGED.to_string(),
-    };
+    let scope = scope_sql(q.scope);
+    let filter = filter_sql(q.filter).to_string();
     let Some(end) = page_end else {
         // everyone in a town: counted on the village index alone (the
         // roster and payment joins would be looked up for every resident)
         if q.filter == ListFilter::All {
-            return format!(
-                "SELECT {select} FROM residents r JOIN villages v ON v.id = r.village_id WHERE {scope} AND ?1 = ?1"
-            );
+            return format!("SELECT {select} FROM residents r {VILLAGE} WHERE {scope} AND ?1 = ?1");
         }
-        return format!("SELECT {select} FROM residents r {JOINS} WHERE {scope} AND {filter}");
+        return format!(
+            "SELECT {select} FROM residents r {VILLAGE} {STANDINGS} WHERE {scope} AND {filter}"
+        );
     };
-    // The first (or last) pages of a town or the district in name order:
-    // the names' sort keys are walked in order, each name's people found
-    // through the name index, and the town's kept until the page is full. A
-    // town's whole list sorted by name took seconds at city scale (800,000
-    // people); the walk reads a few hundred index entries. Deep pages of a
-    // small town would walk most of the index, so they are sorted instead.
-    let walk = keyed
-        && matches!(q.scope, Scope::Town(_) | Scope::District)
-        && q.sort == SortColumn::Name
-        && end <= NAME_WALK_ROWS;
-    let residents = if walk {
-        format!(
-            "name_keys k CROSS JOIN residents r INDEXED BY residents_name ON r.name = k.name AND {}",
+    // The first (or last) pages of a town or the district walk an index in
+    // the list's order (see `Walk`). A town's whole list sorted took
+    // seconds at city scale (800,000 people); the walk reads a few hundred
+    // index entries. Deep pages of a small town would walk most of the
+    // index, so they are sorted instead.
+    let walk = walk_of(q, end, version);
+    let from = match walk {
+        Walk::Names => format!(
+            "name_keys k CROSS JOIN residents r INDEXED BY residents_name ON r.name = k.name AND {} {VILLAGE}",
             crate::store::name_order::SORT_KEYS
-        )
+        ),
+        Walk::IdNumbers => {
+            format!("residents r INDEXED BY sqlite_autoindex_residents_1 {VILLAGE}")
+        }
+        Walk::Births => format!("residents r INDEXED BY residents_birth {VILLAGE}"),
+        // a town's villages by (town, code); the district's by their code
+        Walk::Villages => format!(
+            "villages v INDEXED BY {}
+               CROSS JOIN residents r INDEXED BY residents_village ON r.village_id = v.id",
+            if q.scope == Scope::District {
+                "sqlite_autoindex_villages_1"
+            } else {
+                "villages_town"
+            }
+        ),
+        Walk::Flagged => format!("residents r INDEXED BY residents_flagged {VILLAGE}"),
+        Walk::None | Walk::Standings => format!("residents r {VILLAGE}"),
+    };
+    let filter = if walk == Walk::Flagged {
+        FLAGGED_INDEXED.to_string()
     } else {
-        "residents r".to_string()
+        filter
     };
     let order = |outer: bool| {
-        order_terms(q, walk)
+        order_terms(q, walk == Walk::Names)
             .into_iter()
             .map(|(expr, up)| {
                 // the outer query orders the page's rows, joined again, by
@@ -266,22 +312,109 @@ fn list_sql(
     // otherwise joined whole before it was sorted (1.2 s → 0.17 s).
     format!(
         "SELECT {select}
-           FROM (SELECT r.id AS page_id FROM {residents} {JOINS}
+           FROM (SELECT r.id AS page_id FROM {from} {STANDINGS}
                   WHERE {scope} AND {filter} ORDER BY {inner} LIMIT ?3 OFFSET ?4) page
-           JOIN residents r ON r.id = page.page_id {JOINS}
+           JOIN residents r ON r.id = page.page_id {VILLAGE} {STANDINGS}
           ORDER BY {outer}"
     )
 }
 
-/// A resident's village and, for the list's year, roster entries and
-/// payments of each insurance.
-const JOINS: &str = "JOIN villages v ON v.id = r.village_id
-           LEFT JOIN roster rm ON rm.year = ?1 AND rm.insurance = 'medical' AND rm.resident_id = r.id
+/// The list's filter on the joins of [`STANDINGS`].
+pub(super) fn filter_sql(filter: ListFilter) -> &'static str {
+    match filter {
+        ListFilter::All => "1 = 1",
+        ListFilter::Outstanding => {
+            "((rm.status = 'due' AND pm.payment_id IS NULL) OR (rp.status = 'due' AND pp.payment_id IS NULL))"
+        }
+        ListFilter::Paid => "(pm.payment_id IS NOT NULL OR pp.payment_id IS NOT NULL)",
+        ListFilter::Exempt => "(rm.status = 'exempt' OR rp.status = 'exempt')",
+        ListFilter::Flagged => FLAGGED,
+    }
+}
+
+/// The list's scope on `r` and `v`.
+pub(super) fn scope_sql(scope: Scope) -> &'static str {
+    match scope {
+        Scope::District => "?2 = ?2",
+        Scope::Town(_) => "v.town_id = ?2",
+        Scope::Village(_) => "r.village_id = ?2",
+    }
+}
+
+/// A resident's village.
+pub(super) const VILLAGE: &str = "JOIN villages v ON v.id = r.village_id";
+
+/// For the list's year, a resident's roster entries and payments of each
+/// insurance.
+pub(super) const STANDINGS: &str = "LEFT JOIN roster rm ON rm.year = ?1 AND rm.insurance = 'medical' AND rm.resident_id = r.id
            LEFT JOIN paid pm ON pm.year = ?1 AND pm.insurance = 'medical' AND pm.resident_id = r.id
            LEFT JOIN roster rp ON rp.year = ?1 AND rp.insurance = 'pension' AND rp.resident_id = r.id
            LEFT JOIN paid pp ON pp.year = ?1 AND pp.insurance = 'pension' AND pp.resident_id = r.id";
 
-fn scope_id(scope: Scope) -> i64 {
+/// The count of a list from `standing_counts` (people per pair of
+/// standings, see `schema::standing_triggers`) or the flagged residents'
+/// partial index; None: counted on the list itself (everyone is counted on
+/// the village index alone; a file older than the counters).
+fn count_sql(q: &ListQuery, counted: bool) -> Option<String> {
+    let scope = match q.scope {
+        Scope::District => "?2 = ?2",
+        Scope::Town(_) => "v.town_id = ?2",
+        Scope::Village(_) => "v.id = ?2",
+    };
+    let pairs = match q.filter {
+        ListFilter::All => return None,
+        _ if !counted => return None,
+        ListFilter::Flagged => {
+            return Some(format!(
+                "SELECT count(*) FROM residents r INDEXED BY residents_flagged
+                   JOIN villages v ON v.id = r.village_id
+                  WHERE {scope} AND ?1 = ?1 AND {FLAGGED_INDEXED}"
+            ));
+        }
+        f => pairs_sql(f),
+    };
+    Some(format!(
+        "SELECT coalesce(sum(s.n), 0) FROM standing_counts s JOIN villages v ON v.id = s.village_id
+          WHERE s.year = ?1 AND {scope} AND {pairs}"
+    ))
+}
+
+/// The list's filter on `standing_counts s` (codes: 0 not on the roster,
+/// 2 due, 4 exempt, +1 paid). Flagged residents are not counted there.
+pub(super) fn pairs_sql(filter: ListFilter) -> &'static str {
+    match filter {
+        ListFilter::All | ListFilter::Flagged => "1 = 1",
+        ListFilter::Outstanding => "(s.medical = 2 OR s.pension = 2)",
+        ListFilter::Paid => "(s.medical % 2 = 1 OR s.pension % 2 = 1)",
+        ListFilter::Exempt => "(s.medical >= 4 OR s.pension >= 4)",
+    }
+}
+
+/// The flagged residents' test as the partial index `residents_flagged`
+/// states it (SQLite uses the index when the query repeats its terms).
+const FLAGGED_INDEXED: &str = "(deceased_on IS NOT NULL OR hukou_cancelled_on IS NOT NULL)";
+
+/// The columns of a [`ResidentRow`], read by [`row`].
+pub(super) const ROW_COLUMNS: &str =
+    "r.id, r.id_number, r.name, r.sex, r.birth_date, v.name, rm.status,
+     pm.payment_id IS NOT NULL, rp.status, pp.payment_id IS NOT NULL,
+     (r.deceased_on IS NOT NULL OR r.hukou_cancelled_on IS NOT NULL)";
+
+pub(super) fn row(r: &rusqlite::Row) -> rusqlite::Result<ResidentRow> {
+    Ok(ResidentRow {
+        id: r.get(0)?,
+        id_number: r.get(1)?,
+        name: r.get(2)?,
+        sex: r.get(3)?,
+        birth_date: r.get(4)?,
+        village_name: r.get(5)?,
+        medical: Standing::from(r.get(6)?, r.get(7)?),
+        pension: Standing::from(r.get(8)?, r.get(9)?),
+        flagged: r.get(10)?,
+    })
+}
+
+pub(super) fn scope_id(scope: Scope) -> i64 {
     match scope {
         Scope::District => 0,
         Scope::Town(id) | Scope::Village(id) => id,
@@ -317,9 +450,15 @@ impl Store {
             .optional()?)
     }
 
-    /// How many residents the list would show.
+    /// How many residents the list would show: from the counters of people
+    /// by standing, the flagged residents' index or the village index, so
+    /// a town of any size is counted in a few rows.
     pub fn resident_count(&self, q: &ListQuery) -> Result<i64> {
-        let sql = list_sql(q, "count(*)", None, false, false);
+        let counted = self.schema_version() >= STANDINGS_VERSION as i64;
+        let sql = match count_sql(q, counted) {
+            Some(sql) => sql,
+            None => list_sql(q, "count(*)", None, false, self.schema_version()),
+        };
         Ok(self
             .conn()
             .prepare_cached(&sql)?
@@ -356,30 +495,13 @@ impl Store {
         from_end: bool,
     ) -> Result<Vec<ResidentRow>> {
         let version = self.schema_version();
-        let sql = list_sql(
-            q,
-            &format!(
-                "r.id, r.id_number, r.name, r.sex, r.birth_date, v.name, rm.status, pm.payment_id IS NOT NULL,
-                 rp.status, pp.payment_id IS NOT NULL, {FLAGGED}"
-            ),
-            Some(offset.saturating_add(limit)),
-            from_end,
-            version >= SORT_KEYS_SINCE,
-        );
+        let end = offset.saturating_add(limit);
+        if walk_of(q, end, version) == Walk::Standings {
+            return super::by_standing::page(self, q, offset, limit, from_end);
+        }
+        let sql = list_sql(q, ROW_COLUMNS, Some(end), from_end, version);
         let mut st = self.conn().prepare_cached(&sql)?;
-        let rows = st.query_map(params![q.year, scope_id(q.scope), limit, offset], |r| {
-            Ok(ResidentRow {
-                id: r.get(0)?,
-                id_number: r.get(1)?,
-                name: r.get(2)?,
-                sex: r.get(3)?,
-                birth_date: r.get(4)?,
-                village_name: r.get(5)?,
-                medical: Standing::from(r.get(6)?, r.get(7)?),
-                pension: Standing::from(r.get(8)?, r.get(9)?),
-                flagged: r.get(10)?,
-            })
-        })?;
+        let rows = st.query_map(params![q.year, scope_id(q.scope), limit, offset], row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -309,10 +309,7 @@ impl Fetch for Dashboard {
         vec![(
             Slot::Daily,
             Box::new(move |store| {
-                let days = store
-                    .daily_payments(year)
-                    .map(|v| v.into_iter().map(|(d, n, _)| (d, n)).collect())
-                    .map_err(|e| e.to_string());
+                let days = store.daily_payments(year).map_err(|e| e.to_string());
                 Box::new(DailyReply { generation, days }) as Reply
             }),
         )]

@@ -128,6 +128,28 @@ impl NewRosters {
         for ((village, measure, status), n) in totals {
             count.execute(params![year, village, measure, status, n])?;
         }
+        // people per pair of standings (nothing is paid yet: 2 due, 4 exempt)
+        let mut pairs: HashMap<(i64, i64, i64), i64> = HashMap::new();
+        for (&(village, band), &n) in &self.counts {
+            let code = |insurance: &str| {
+                self.bands[band]
+                    .iter()
+                    .find(|e| e.insurance == insurance)
+                    .map_or(0, |e| if e.status == "due" { 2 } else { 4 })
+            };
+            let (m, p) = (code("medical"), code("pension"));
+            if m + p > 0 {
+                *pairs.entry((village, m, p)).or_default() += n;
+            }
+        }
+        let mut pair = tx.prepare(
+            "INSERT INTO standing_counts (year, village_id, medical, pension, n)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (year, village_id, medical, pension) DO UPDATE SET n = n + excluded.n",
+        )?;
+        for ((village, m, p), n) in pairs {
+            pair.execute(params![year, village, m, p, n])?;
+        }
         Ok(())
     }
 

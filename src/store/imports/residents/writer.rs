@@ -48,7 +48,12 @@ pub(super) struct Writer<'t> {
 const SMALL_REGISTRY: i64 = 100_000;
 /// The indexes a first load builds at the end: their keys arrive in no
 /// useful order (names, ID tails, villages in the file's order).
-const DEFERRED_INDEXES: [&str; 3] = ["residents_name", "residents_id_tail", "residents_village"];
+const DEFERRED_INDEXES: [&str; 4] = [
+    "residents_name",
+    "residents_id_tail",
+    "residents_village",
+    "residents_birth",
+];
 
 /// Search keys written per statement. Residents go one to a statement:
 /// several rows would need a statement journal (the registry has unique and
@@ -67,6 +72,8 @@ impl<'t> Writer<'t> {
         )?;
         let mut set_aside = SetAside::default();
         set_aside.drop(tx, Kind::Trigger, "roster_ins")?;
+        // new residents' standings are counted by `NewRosters::finish`
+        set_aside.drop(tx, Kind::Trigger, "standing_roster_ins")?;
         Ok(Writer {
             tx,
             next_id,
