@@ -423,7 +423,8 @@ ALTER TABLE audit ADD COLUMN hash TEXT;
     // `STANDING_TRIGGERS`), so a town's 未缴 / 已缴 / 代缴 count is a few
     // rows; flagged residents (dead, hukou cancelled) have an index of their
     // own; a town's list sorted by age or by village walks an index in that
-    // order instead of sorting the town.
+    // order instead of sorting the town (the birth date index holds the
+    // village, so the walk passes over other towns' people in the index).
     r#"
 CREATE TABLE standing_counts (
     year       INTEGER NOT NULL,
@@ -435,7 +436,7 @@ CREATE TABLE standing_counts (
 ) WITHOUT ROWID;
 CREATE INDEX residents_flagged ON residents(village_id)
  WHERE deceased_on IS NOT NULL OR hukou_cancelled_on IS NOT NULL;
-CREATE INDEX residents_birth ON residents(birth_date);
+CREATE INDEX residents_birth ON residents(birth_date, village_id);
 DROP INDEX IF EXISTS villages_town;
 CREATE INDEX villages_town ON villages(town_id, code);
 "#,
@@ -600,6 +601,13 @@ pub fn standing_triggers() -> String {
             now(ins)
         )
     };
+    // the pair a resident has before a delete or an update
+    let before = standing_remove(
+        "OLD.year",
+        "OLD.resident_id",
+        &standing_code("OLD.year", "OLD.resident_id", "medical"),
+        &standing_code("OLD.year", "OLD.resident_id", "pension"),
+    );
     let mut sql = String::new();
     for (table, other_part) in [
         ("roster", paid_code as fn(&str, &str, &str) -> String),
@@ -616,24 +624,14 @@ pub fn standing_triggers() -> String {
                 &without(other_part, "pension")
             ),
             standing_add("NEW.year", "NEW.resident_id"),
-            standing_remove(
-                "OLD.year",
-                "OLD.resident_id",
-                &standing_code("OLD.year", "OLD.resident_id", "medical"),
-                &standing_code("OLD.year", "OLD.resident_id", "pension")
-            ),
+            before,
             standing_add("OLD.year", "OLD.resident_id"),
         ));
     }
     sql.push_str(&format!(
         "CREATE TRIGGER IF NOT EXISTS standing_roster_upd_before BEFORE UPDATE OF status ON roster BEGIN {} END;
          CREATE TRIGGER IF NOT EXISTS standing_roster_upd_after AFTER UPDATE OF status ON roster BEGIN {} END;\n",
-        standing_remove(
-            "OLD.year",
-            "OLD.resident_id",
-            &standing_code("OLD.year", "OLD.resident_id", "medical"),
-            &standing_code("OLD.year", "OLD.resident_id", "pension")
-        ),
+        before,
         standing_add("NEW.year", "NEW.resident_id"),
     ));
     // A resident moving village moves in every year counted.

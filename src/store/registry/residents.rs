@@ -319,7 +319,9 @@ fn list_sql(
     )
 }
 
-/// The list's filter on the joins of [`STANDINGS`].
+/// The list's filter on the joins of [`STANDINGS`]. (Written as `EXISTS`
+/// lookups that stop at the answer it was no faster for a village, and a
+/// walk then looked up every candidate's standing before its town.)
 pub(super) fn filter_sql(filter: ListFilter) -> &'static str {
     match filter {
         ListFilter::All => "1 = 1",
