@@ -89,7 +89,7 @@ fn copy_db(from: &Path, to: &Path) {
     c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
         .unwrap();
     drop(c);
-    for suffix in ["-wal", "-shm"] {
+    for suffix in ["-wal", "-shm", "-journal"] {
         let _ = std::fs::remove_file(sidecar(to, suffix));
     }
     std::fs::copy(from, to).unwrap();
@@ -149,6 +149,9 @@ struct Kills {
     in_commit: u32,
     /// the job had committed (or finished) before the kill
     completed: u32,
+    /// ... killed with a rollback journal beside the file (a first load
+    /// writes with one instead of the log)
+    journal_left: u32,
 }
 
 /// The length of the file's write-ahead log (0 when there is none).
@@ -196,7 +199,7 @@ fn time_job(db: &Path, complete: &dyn Fn(&Path)) -> (Duration, Option<Duration>)
 /// in the latter case the job's own records are whole. A file the job
 /// completed on is put back as it was before, so that every round kills a
 /// real job. At least `in_transaction` kills must land inside the job's
-/// transaction. Returns the census before and after.
+/// transaction. Returns the census before and after, and what the kills did.
 fn kill_at_random_moments(
     dir: &Path,
     db: &Path,
@@ -204,7 +207,7 @@ fn kill_at_random_moments(
     rounds: u32,
     in_transaction: u32,
     rng: &mut impl Rng,
-) -> (BTreeMap<String, i64>, BTreeMap<String, i64>) {
+) -> (BTreeMap<String, i64>, BTreeMap<String, i64>, Kills) {
     let name = job.name;
     let base = dir.join(format!("{name}-before.db"));
     let reference = dir.join(format!("{name}-complete.db"));
@@ -246,6 +249,7 @@ fn kill_at_random_moments(
         let logging = wal_len(db) > log_before;
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
+        let journal_left = sidecar(db, "-journal").exists();
         check(db);
         let now = census(db);
         let absent = now == before;
@@ -254,6 +258,7 @@ fn kill_at_random_moments(
             kills.interrupted += 1;
             kills.in_transaction += u32::from(locked);
             kills.in_commit += u32::from(locked && logging);
+            kills.journal_left += u32::from(journal_left);
         } else {
             assert!(
                 now == after,
@@ -290,7 +295,7 @@ fn kill_at_random_moments(
         kills.interrupted > 0 && kills.in_transaction >= in_transaction,
         "too few kills landed while {name} ran: {kills:?}"
     );
-    (before, after)
+    (before, after, kills)
 }
 
 // ------------------------------------------------------------- proxy batch
@@ -428,7 +433,7 @@ fn proxy_batch_killed_at_random_moments() {
         whole: &whole,
     };
     let mut rng = rand::rngs::StdRng::seed_from_u64(17);
-    let (before, after) = kill_at_random_moments(dir.path(), &db, &job, 10, 3, &mut rng);
+    let (before, after, _) = kill_at_random_moments(dir.path(), &db, &job, 10, 3, &mut rng);
 
     // Rerunning completes the batch, or, if the last kill came after its
     // commit, finds nobody left to pay.
@@ -507,7 +512,7 @@ fn kill_import_at_random_moments(
     rows: u64,
     rounds: u32,
     rng: &mut impl Rng,
-) -> (BTreeMap<String, i64>, BTreeMap<String, i64>) {
+) -> (BTreeMap<String, i64>, BTreeMap<String, i64>, Kills) {
     let cmd = |db: &Path| import_cmd(db, kind, file);
     let complete = |db: &Path| assert_eq!(verdicts(&import_json(db, kind, file)), (rows, 0));
     let whole = |db: &Path| {
@@ -658,14 +663,51 @@ fn import_killed_at_random_moments() {
     let born = NaiveDate::from_ymd_opt(1948, 1, 1).unwrap();
     residents_csv(&db, &residents, RESIDENTS, born, 20_000);
     let rows = RESIDENTS as u64;
-    let (before, after) =
+    let (before, after, _) =
         kill_import_at_random_moments(dir.path(), &db, "residents", &residents, rows, 8, &mut rng);
     rerun_completes(&db, "residents", &residents, rows, &before, &after);
 
     let payments = dir.path().join("缴费明细.csv");
     let rows = payments_csv(&db, &payments, 12_000);
     assert!(rows >= 10_000, "{rows} payments to import");
-    let (before, after) =
+    let (before, after, _) =
         kill_import_at_random_moments(dir.path(), &db, "payments", &payments, rows, 6, &mut rng);
     rerun_completes(&db, "payments", &payments, rows, &before, &after);
+}
+
+/// A first load (residents into an empty registry) writes with a rollback
+/// journal instead of the log: killed at any moment, the file opens (read
+/// only too: `check` reads it) and holds exactly what it held before;
+/// rerunning the load completes it, and the file is back in WAL mode.
+#[cfg(unix)]
+#[test]
+fn first_load_killed_at_random_moments() {
+    const RESIDENTS: usize = 20_000;
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("first.db");
+    let villages = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-db/shanting-villages.csv");
+    let out = import_cmd(&db, "villages", &villages).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut rng = rand::rngs::StdRng::seed_from_u64(41);
+
+    let residents = dir.path().join("居民名单.csv");
+    let born = NaiveDate::from_ymd_opt(1950, 1, 1).unwrap();
+    residents_csv(&db, &residents, RESIDENTS, born, 20_000);
+    let rows = RESIDENTS as u64;
+    let (before, after, kills) =
+        kill_import_at_random_moments(dir.path(), &db, "residents", &residents, rows, 8, &mut rng);
+    assert!(
+        kills.journal_left > 0,
+        "no kill found the load writing with a rollback journal: {kills:?}"
+    );
+    rerun_completes(&db, "residents", &residents, rows, &before, &after);
+    let mode: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
 }

@@ -98,8 +98,11 @@ fn check_database(path: &Path) -> Result<()> {
     crate::os::privilege::check_database(path).map_err(StoreError::Refused)
 }
 
+/// How long a statement waits for another connection's lock.
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
-    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "cache_size", -32_000)?;
@@ -132,7 +135,16 @@ impl Store {
         // page splits for a registry of hundreds of thousands. Only takes
         // effect before the first table exists.
         conn.pragma_update(None, "page_size", 8192)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Ok(()) => {}
+            // A first load of the registry holds the file in rollback mode
+            // (see `imports::residents`) and it cannot change meanwhile:
+            // this connection works in that mode (its writes wait for the
+            // load as they would in the log's), and the load, or the next
+            // open, returns the file to the log.
+            Err(e) if is_busy(&e) => {}
+            Err(e) => return Err(e.into()),
+        }
         schema::migrate(&mut conn)?;
         audit::install_guard(&conn)?;
         Ok(Store {
@@ -154,6 +166,7 @@ impl Store {
             });
         }
         check_database(path)?;
+        roll_back_hot_journal(path);
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -166,6 +179,27 @@ impl Store {
             user: acting_login(path),
             read_only: true,
             path: path.to_path_buf(),
+        })
+    }
+
+    /// A read-only copy of the whole file in memory, as it is now: for a
+    /// reader that must not hold the file open (a first load of the
+    /// registry, see `imports::residents`). Meant for small files.
+    pub(crate) fn copy_in_memory(&self) -> Result<Store> {
+        let mut mem = Connection::open_in_memory()?;
+        rusqlite::backup::Backup::new(&self.conn, &mut mem)?.run_to_completion(
+            i32::MAX,
+            Duration::ZERO,
+            None,
+        )?;
+        configure(&mem)?;
+        mem.pragma_update(None, "query_only", true)?;
+        Ok(Store {
+            schema_version: self.schema_version,
+            conn: mem,
+            user: self.user.clone(),
+            read_only: true,
+            path: self.path.clone(),
         })
     }
 
@@ -240,6 +274,27 @@ impl Store {
                 other => return other,
             }
         }
+    }
+}
+
+/// A first load killed midway (see `imports::residents`) leaves the file in
+/// rollback mode with its journal beside it: the next connection that
+/// opens the file for writing puts the journal's pages back. A read-only
+/// connection cannot, and would refuse the file; so a reader finding a
+/// journal lets a writable connection look first (when the file can be
+/// written; a journal of a load still running is left alone).
+fn roll_back_hot_journal(path: &Path) {
+    let mut journal = path.as_os_str().to_owned();
+    journal.push("-journal");
+    if !Path::new(&journal).exists() {
+        return;
+    }
+    if let Ok(conn) = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    ) {
+        let _ = conn.busy_timeout(Duration::from_millis(100));
+        let _ = conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()));
     }
 }
 

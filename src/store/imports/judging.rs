@@ -518,6 +518,8 @@ where
     // before a row is accepted and roster rows join the residents just
     // written. `check` verifies foreign keys afterwards like everything else.
     let roomy = RoomyCache::set(store.conn(), kind == ImportKind::Residents)?;
+    let mut clock = super::timing::Phases::new("transaction");
+    let mut since = crate::store::imports::timing::mark();
     let outcome = store.write(|tx, user| {
         let Some(body) = body.take() else {
             // The transaction was retried after the file was read.
@@ -528,7 +530,9 @@ where
             failure = Some(e);
             return Err(StoreError::Refused("import failed".into()));
         }
+        since = clock.add("body", since);
         let report = journal.finish(tx, user)?;
+        since = clock.add("journal", since);
         if opts.dry_run {
             dry = Some(ImportReport {
                 import_id: None,
@@ -538,6 +542,7 @@ where
         }
         Ok(report)
     });
+    since = clock.add("commit", since);
     roomy.restore(store.conn())?;
     if let Some(e) = failure {
         return Err(e);
@@ -553,6 +558,7 @@ where
         let _ = store
             .conn()
             .execute_batch("PRAGMA analysis_limit = 1000; ANALYZE;");
+        clock.add("analyze", since);
     }
     Ok(report)
 }

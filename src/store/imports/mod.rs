@@ -25,6 +25,7 @@ mod payments;
 mod policy;
 mod residents;
 mod set_aside;
+mod timing;
 mod villages;
 
 pub use judging::{ImportError, ImportKind, ImportOptions, ImportReport, LineNote, OnRows, Refund};

@@ -12,6 +12,7 @@
 //! search keys in key order, all in the import's one transaction.
 
 mod chunk;
+mod first_load;
 mod new_rosters;
 mod writer;
 
@@ -24,6 +25,7 @@ use crate::store::{Result, Store, StoreError};
 use chrono::NaiveDate;
 use chunk::{Chunker, KeyBuffer};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::mpsc::{SyncSender, sync_channel};
 
 /// Rows judged together (one lookup of existing residents per batch).
@@ -117,9 +119,13 @@ pub(crate) fn import(
     // The judging thread reads villages and existing residents through its
     // own connection: it sees the database as it was when the import began,
     // and the file's own duplicates are caught before they reach it.
-    let reader = Store::open_read_only(store.path())?;
+    // A first load reads from a copy in memory and may leave the log.
+    let (reader, rollback) = match first_load::reader(store)? {
+        Some(copy) => (copy, !opts.dry_run && first_load::leave_wal(store.conn())),
+        None => (Store::open_read_only(store.path())?, false),
+    };
     let year = Some(policy.year);
-    judging::run(
+    let outcome = judging::run(
         store,
         ImportKind::Residents,
         opts,
@@ -133,17 +139,24 @@ pub(crate) fn import(
                 let policy = &policy;
                 scope.spawn(move || judge_all(reader, table, header, send));
                 let mut done = 0;
+                let mut since = crate::store::imports::timing::mark();
                 for batch in receive {
+                    writer.clock.add("wait", since);
                     let batch = batch?;
                     done += batch.verdicts.len();
                     writer.apply(batch, journal, policy)?;
                     progress(done);
+                    since = crate::store::imports::timing::mark();
                 }
                 writer.finish(journal, policy)?;
                 Ok(())
             })
         },
-    )
+    );
+    if rollback {
+        first_load::back_to_wal(store.conn());
+    }
+    outcome
 }
 
 /// The judging thread: read, judge and send rows in batches until the file
@@ -162,7 +175,9 @@ fn judge_all(
         }
     };
     let mut rows = Vec::with_capacity(BATCH);
-    let mut flush = |rows: &mut Vec<Row>, end: bool| -> bool {
+    let mut clock = super::timing::Phases::new("judging");
+    let mut flush = |rows: &mut Vec<Row>, end: bool, clock: &mut super::timing::Phases| -> bool {
+        let since = crate::store::imports::timing::mark();
         let verdicts = match judge.batch(std::mem::take(rows)) {
             Ok(verdicts) => verdicts,
             Err(e) => {
@@ -170,7 +185,9 @@ fn judge_all(
                 return false;
             }
         };
+        let since = clock.add("judge", since);
         let residents = judge.chunker.residents(end);
+        let since = clock.add("chunk sort", since);
         let batch = Batch {
             verdicts,
             residents,
@@ -179,9 +196,12 @@ fn judge_all(
         if send.send(Ok(batch)).is_err() {
             return false;
         }
+        let since = clock.add("send", since);
         // Sorted once the residents are on their way: the writer writes
         // them meanwhile.
-        match judge.chunker.keys(end) {
+        let keys = judge.chunker.keys(end);
+        clock.add("key sort", since);
+        match keys {
             None => true,
             Some(keys) => send
                 .send(Ok(Batch {
@@ -192,12 +212,17 @@ fn judge_all(
                 .is_ok(),
         }
     };
+    let mut since = crate::store::imports::timing::mark();
     for row in judging::data_rows(&mut table, header) {
         match row {
             Ok(row) => {
                 rows.push(row);
-                if rows.len() == BATCH && !flush(&mut rows, false) {
-                    return;
+                if rows.len() == BATCH {
+                    clock.add("read", since);
+                    if !flush(&mut rows, false, &mut clock) {
+                        return;
+                    }
+                    since = crate::store::imports::timing::mark();
                 }
             }
             Err(e) => {
@@ -206,16 +231,42 @@ fn judge_all(
             }
         }
     }
-    flush(&mut rows, true);
+    clock.add("read", since);
+    flush(&mut rows, true, &mut clock);
+}
+
+/// Hashes the number an ID number's first 17 digits make (distinct
+/// numbers, not chosen by an attacker) by one multiplication, not SipHash.
+#[derive(Default)]
+struct NumberHasher(u64);
+
+impl Hasher for NumberHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        // Fibonacci hashing: the high bits, which the table uses, mixed.
+        self.0 = (self.0 ^ n)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(26);
+    }
 }
 
 struct Judge<'a> {
     reader: &'a Store,
     header: &'a Header,
     /// ID number (first 17 digits) → the line it was first seen on.
-    seen: HashMap<u64, usize>,
-    /// (town, village as written) → village id or the reason it is not one.
-    villages: HashMap<(String, String), std::result::Result<i64, String>>,
+    seen: HashMap<u64, usize, BuildHasherDefault<NumberHasher>>,
+    /// "town\0village as written" → village id or the reason it is not one.
+    villages: HashMap<String, std::result::Result<i64, String>>,
+    village_key: String,
     village_names: HashMap<i64, String>,
     /// Names whose keys an earlier new resident brought.
     keyed: std::collections::HashSet<String>,
@@ -235,8 +286,9 @@ impl<'a> Judge<'a> {
         Ok(Judge {
             reader,
             header,
-            seen: HashMap::new(),
+            seen: HashMap::default(),
             villages: HashMap::new(),
+            village_key: String::new(),
             village_names,
             keyed: std::collections::HashSet::new(),
             chunker: Chunker::new(),
@@ -289,12 +341,17 @@ impl<'a> Judge<'a> {
             Err(reason) => return Ok(Err(reason)),
         };
         let key: u64 = id.as_str()[..17].parse().expect("17 digits");
-        if let Some(first) = self.seen.get(&key) {
-            return Ok(Err(format!(
-                "身份证号码与第{first}行重复 / the same ID number as line {first}"
-            )));
+        match self.seen.entry(key) {
+            std::collections::hash_map::Entry::Occupied(first) => {
+                let first = first.get();
+                return Ok(Err(format!(
+                    "身份证号码与第{first}行重复 / the same ID number as line {first}"
+                )));
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(row.line);
+            }
         }
-        self.seen.insert(key, row.line);
         if let Some(sex) = h.get(row, Field::Sex) {
             match parse_sex(sex) {
                 None => {
@@ -372,8 +429,14 @@ impl<'a> Judge<'a> {
         };
         // A code names one village wherever it is; the town only narrows names.
         let town = if code.is_some() { None } else { town };
-        let key = (town.unwrap_or("").to_string(), given.to_string());
-        let id = match self.villages.get(&key) {
+        // The key (town, NUL, village as written) built in a buffer kept
+        // for the purpose: no allocation per row once the village is known.
+        let key = &mut self.village_key;
+        key.clear();
+        key.push_str(town.unwrap_or(""));
+        key.push('\0');
+        key.push_str(given);
+        let id = match self.villages.get(key.as_str()) {
             Some(found) => found.clone(),
             None => {
                 let found = match self.reader.resolve_village(given, town) {
@@ -383,7 +446,7 @@ impl<'a> Judge<'a> {
                     }
                     Err(e) => return Err(e),
                 };
-                self.villages.insert(key, found.clone());
+                self.villages.insert(key.clone(), found.clone());
                 found
             }
         };
@@ -432,10 +495,11 @@ impl<'a> Judge<'a> {
     }
 
     fn new_resident(&mut self, c: Candidate) -> Judged {
-        let keys = if self.keyed.insert(c.name.clone()) {
-            name_keys::keys(&c.name)
-        } else {
+        let keys = if self.keyed.contains(&c.name) {
             Vec::new()
+        } else {
+            self.keyed.insert(c.name.clone());
+            name_keys::keys(&c.name)
         };
         let id = c.id.as_str();
         // The birth date as written in the ID number (digits 7 to 14).

@@ -49,7 +49,9 @@ impl Chunker {
             return None;
         }
         self.size = (self.size * 2).min(LARGEST);
-        let mut chunk = std::mem::take(&mut self.residents);
+        // Room for the next chunk at once: growing by doubling would copy it
+        // (and touch fresh memory) several times over.
+        let mut chunk = std::mem::replace(&mut self.residents, Vec::with_capacity(self.size));
         chunk.sort_unstable_by_key(|r| r.order);
         Some(chunk)
     }

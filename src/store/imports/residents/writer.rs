@@ -40,6 +40,7 @@ pub(super) struct Writer<'t> {
     rosters: NewRosters,
     /// Changes to registered residents, applied at the end.
     held: Vec<Change>,
+    pub(super) clock: crate::store::imports::timing::Phases,
 }
 
 /// Below this many registered residents an import that brings new ones
@@ -96,6 +97,7 @@ impl<'t> Writer<'t> {
             defer_indexes: registered < SMALL_REGISTRY,
             rosters: NewRosters::new(),
             held: Vec::new(),
+            clock: crate::store::imports::timing::Phases::new("writer"),
         })
     }
 
@@ -108,6 +110,7 @@ impl<'t> Writer<'t> {
         journal: &mut Journal,
         policy: &PolicyYear,
     ) -> Result<()> {
+        let since = crate::store::imports::timing::mark();
         for judged in batch.verdicts {
             match judged {
                 Judged::Rejected { line, reason } => journal.rejected(line, reason)?,
@@ -116,12 +119,15 @@ impl<'t> Writer<'t> {
                 Judged::Changed(c) => self.held.push(*c),
             }
         }
+        self.clock.add("verdicts", since);
         if let Some(residents) = batch.residents {
             self.write_residents(residents, policy)?;
         }
+        let since = crate::store::imports::timing::mark();
         if let Some(keys) = batch.keys {
             self.write_keys(&keys)?;
         }
+        self.clock.add("keys", since);
         Ok(())
     }
 
@@ -133,6 +139,7 @@ impl<'t> Writer<'t> {
                 self.set_aside.drop(self.tx, Kind::Index, name)?;
             }
         }
+        let since = crate::store::imports::timing::mark();
         let first = self.next_id;
         for part in chunk.chunks(1000) {
             let ids: Vec<i64> = (self.next_id..).take(part.len()).collect();
@@ -152,11 +159,14 @@ impl<'t> Writer<'t> {
             }
             self.residents.insert(&values)?;
         }
+        let since = self.clock.add("registry", since);
         for r in &chunk {
             self.rosters.add(policy, r.birth_date, r.village_id);
         }
         self.rosters
-            .write(self.tx, policy.year, first, self.next_id - 1)
+            .write(self.tx, policy.year, first, self.next_id - 1)?;
+        self.clock.add("roster", since);
+        Ok(())
     }
 
     fn change(&mut self, c: Change, journal: &mut Journal, policy: &PolicyYear) -> Result<()> {
@@ -187,11 +197,15 @@ impl<'t> Writer<'t> {
     /// Add the counters, put the set-aside indexes and trigger back, then
     /// apply the held changes.
     pub(super) fn finish(mut self, journal: &mut Journal, policy: &PolicyYear) -> Result<()> {
+        let since = crate::store::imports::timing::mark();
         self.rosters.finish(self.tx, policy.year)?;
+        let since = self.clock.add("counters", since);
         self.set_aside.restore(self.tx)?;
+        let since = self.clock.add("indexes", since);
         for c in std::mem::take(&mut self.held) {
             self.change(c, journal, policy)?;
         }
+        self.clock.add("changes", since);
         Ok(())
     }
 
