@@ -424,9 +424,7 @@ ALTER TABLE audit ADD COLUMN hash TEXT;
     // rows; flagged residents (dead, hukou cancelled) have an index of their
     // own; a town's list sorted by age or by village walks an index in that
     // order instead of sorting the town (the birth date index holds the
-    // village, so the walk passes over other towns' people in the index;
-    // the village index holds the ID number, so a town's villages are read
-    // in ID order side by side and merged).
+    // village, so the walk passes over other towns' people in the index).
     r#"
 CREATE TABLE standing_counts (
     year       INTEGER NOT NULL,
@@ -439,8 +437,6 @@ CREATE TABLE standing_counts (
 CREATE INDEX residents_flagged ON residents(village_id)
  WHERE deceased_on IS NOT NULL OR hukou_cancelled_on IS NOT NULL;
 CREATE INDEX residents_birth ON residents(birth_date, village_id);
-DROP INDEX IF EXISTS residents_village;
-CREATE INDEX residents_village ON residents(village_id, id_number);
 DROP INDEX IF EXISTS villages_town;
 CREATE INDEX villages_town ON villages(town_id, code);
 "#,

@@ -209,9 +209,6 @@ enum Walk {
     /// by medical or pension standing: each standing's residents in ID
     /// order, counted from `standing_counts` (see `by_standing`)
     Standings,
-    /// a town's filtered list by ID number: its villages read in ID order
-    /// side by side and merged (see `by_id_number`)
-    VillagesMerged,
 }
 
 /// `deep`: a page past the first or last [`NAME_WALK_ROWS`] rows is walked
@@ -224,11 +221,7 @@ fn walk_of(q: &ListQuery, end: i64, version: i64, deep: bool) -> Walk {
     }
     let wide = matches!(q.scope, Scope::Town(_) | Scope::District)
         && (end <= NAME_WALK_ROWS || (deep && counted));
-    let filtered = !matches!(q.filter, ListFilter::All | ListFilter::Flagged);
     match q.sort {
-        SortColumn::IdNumber if counted && filtered && matches!(q.scope, Scope::Town(_)) => {
-            Walk::VillagesMerged
-        }
         _ if !wide => Walk::None,
         SortColumn::Name if version >= SORT_KEYS_SINCE => Walk::Names,
         SortColumn::IdNumber => Walk::IdNumbers,
@@ -289,7 +282,7 @@ fn list_sql(
             }
         ),
         Walk::Flagged => format!("residents r INDEXED BY residents_flagged {VILLAGE}"),
-        Walk::None | Walk::Standings | Walk::VillagesMerged => format!("residents r {VILLAGE}"),
+        Walk::None | Walk::Standings => format!("residents r {VILLAGE}"),
     };
     let filter = if walk == Walk::Flagged {
         FLAGGED_INDEXED.to_string()
@@ -514,12 +507,8 @@ impl Store {
             && version >= STANDINGS_VERSION as i64
             && !matches!(q.scope, Scope::Village(_))
             && self.walk_beats_sort(q, end)?;
-        match walk_of(q, end, version, deep) {
-            Walk::Standings => return super::by_standing::page(self, q, offset, limit, from_end),
-            Walk::VillagesMerged => {
-                return super::by_id_number::page(self, q, offset, limit, from_end);
-            }
-            _ => {}
+        if walk_of(q, end, version, deep) == Walk::Standings {
+            return super::by_standing::page(self, q, offset, limit, from_end);
         }
         let sql = list_sql(q, ROW_COLUMNS, Some(end), from_end, version, deep);
         let mut st = self.conn().prepare_cached(&sql)?;
