@@ -172,8 +172,10 @@ fn the_migration_chains_rows_written_before_the_chain() {
     let c = Connection::open(&path).unwrap();
     c.execute_batch(&format!(
         "ALTER TABLE audit DROP COLUMN hash; ALTER TABLE audit DROP COLUMN prev_hash;
-         {} DROP TABLE standing_counts; DROP INDEX residents_flagged; DROP INDEX residents_birth;
+         {} {} DROP TABLE list_members;
+         DROP TABLE standing_counts; DROP INDEX residents_flagged; DROP INDEX residents_birth;
          PRAGMA user_version = {};",
+        schema::DROP_MEMBER_TRIGGERS,
         schema::DROP_STANDING_TRIGGERS,
         schema::AUDIT_CHAIN_VERSION - 1
     ))

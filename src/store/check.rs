@@ -202,11 +202,26 @@ pub fn run_checks(conn: &Connection) -> Result<CheckReport> {
          LIMIT 20",
         schema::STANDINGS_FROM_ROSTER
     );
-    let invariants = INVARIANTS.iter().map(|(n, q, m)| (*n, *q, *m)).chain([(
-        "standing-counters",
-        standings.as_str(),
-        "居民缴费状态计数与清册、缴费不符 / counts of residents by standing disagree with the roster and payments",
-    )]);
+    let members = format!(
+        "WITH a AS ({}), b AS (SELECT * FROM list_members)
+         SELECT year || '/' || list || '/' || id_number FROM (SELECT * FROM a EXCEPT SELECT * FROM b)
+         UNION ALL
+         SELECT year || '/' || list || '/' || id_number FROM (SELECT * FROM b EXCEPT SELECT * FROM a)
+         LIMIT 20",
+        schema::members_from_roster()
+    );
+    let invariants = INVARIANTS.iter().map(|(n, q, m)| (*n, *q, *m)).chain([
+        (
+            "standing-counters",
+            standings.as_str(),
+            "居民缴费状态计数与清册、缴费不符 / counts of residents by standing disagree with the roster and payments",
+        ),
+        (
+            "list-members",
+            members.as_str(),
+            "未缴、已缴、代缴名单索引与清册、缴费不符 / the 未缴 / 已缴 / 代缴 lists' index disagrees with the roster and payments",
+        ),
+    ]);
     for (name, sql, message) in invariants {
         let rows: Vec<String> = conn
             .prepare(sql)?

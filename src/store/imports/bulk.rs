@@ -106,6 +106,7 @@ impl Bulk {
         schema::migrate(&mut conn)?;
         conn.execute_batch(schema::DROP_PROGRESS_TRIGGERS)?;
         conn.execute_batch(schema::DROP_STANDING_TRIGGERS)?;
+        conn.execute_batch(schema::DROP_MEMBER_TRIGGERS)?;
         conn.execute_batch("BEGIN")?;
         let mut indexes = SetAside::default();
         indexes.drop_all_indexes(&conn)?;
@@ -241,8 +242,10 @@ impl Bulk {
         }
         self.indexes.restore(&self.conn)?;
         self.conn.execute_batch(&schema::recount_standings())?;
+        self.conn.execute_batch(&schema::recount_members())?;
         self.conn.execute_batch(schema::PROGRESS_TRIGGERS)?;
         self.conn.execute_batch(&schema::standing_triggers())?;
+        self.conn.execute_batch(&schema::member_triggers())?;
         meta::set(&self.conn, "demo", "1")?;
         audit::record(
             &self.conn,

@@ -55,6 +55,14 @@ impl NewRosters {
         *self.counts.entry((village, band)).or_default() += 1;
     }
 
+    /// Whether the roster of a resident born on `birth` (noted) has an
+    /// entry of `status` (due, exempt).
+    pub fn has_status(&self, birth: NaiveDate, status: &str) -> bool {
+        self.band_of
+            .get(&birth)
+            .is_some_and(|&b| self.bands[b].iter().any(|e| e.status == status))
+    }
+
     /// Write the roster rows of the residents `first..=last`, all noted.
     /// The caller has set the roster's insert trigger aside: [`finish`]
     /// adds the counts that stand for it.

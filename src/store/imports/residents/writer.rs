@@ -27,6 +27,7 @@ pub(super) struct Writer<'t> {
     /// The id the next new resident gets (the import holds the write lock).
     next_id: i64,
     residents: ManyInsert<'t>,
+    members: ManyInsert<'t>,
     keys: ManyInsert<'t>,
     update: Statement<'t>,
     /// Names whose keys this import has written.
@@ -48,17 +49,20 @@ pub(super) struct Writer<'t> {
 const SMALL_REGISTRY: i64 = 100_000;
 /// The indexes a first load builds at the end: their keys arrive in no
 /// useful order (names, ID tails, villages in the file's order).
-const DEFERRED_INDEXES: [&str; 4] = [
+const DEFERRED_INDEXES: [&str; 5] = [
     "residents_name",
     "residents_id_tail",
     "residents_village",
     "residents_birth",
+    "list_members_birth",
 ];
 
 /// Search keys written per statement. Residents go one to a statement:
 /// several rows would need a statement journal (the registry has unique and
 /// foreign keys), which costs more than it saves.
 const KEYS_PER_STATEMENT: usize = 200;
+/// Rows of `list_members` written per statement.
+const MEMBERS_PER_STATEMENT: usize = 100;
 
 impl<'t> Writer<'t> {
     pub(super) fn new(tx: &'t Transaction<'t>) -> Result<Self> {
@@ -74,6 +78,8 @@ impl<'t> Writer<'t> {
         set_aside.drop(tx, Kind::Trigger, "roster_ins")?;
         // new residents' standings are counted by `NewRosters::finish`
         set_aside.drop(tx, Kind::Trigger, "standing_roster_ins")?;
+        // and their lists by `Writer::write_members`
+        set_aside.drop(tx, Kind::Trigger, "member_roster_ins")?;
         Ok(Writer {
             tx,
             next_id,
@@ -82,6 +88,12 @@ impl<'t> Writer<'t> {
                 "INSERT INTO residents (id, id_number, name, sex, birth_date, village_id, residence, phone)",
                 8,
                 1,
+            )?,
+            members: ManyInsert::new(
+                tx,
+                "INSERT INTO list_members (year, list, id_number, resident_id, village_id, birth_date)",
+                6,
+                MEMBERS_PER_STATEMENT,
             )?,
             keys: ManyInsert::new(
                 tx,
@@ -165,7 +177,38 @@ impl<'t> Writer<'t> {
         }
         self.rosters
             .write(self.tx, policy.year, first, self.next_id - 1)?;
-        self.clock.add("roster", since);
+        let since = self.clock.add("roster", since);
+        self.write_members(&chunk, first, policy.year)?;
+        self.clock.add("lists", since);
+        Ok(())
+    }
+
+    /// The chunk's residents in the lists of `list_members` their roster
+    /// puts them in (nothing is paid yet: 未缴 when anything is due, 代缴
+    /// when anything is exempt), each list in ID-number order.
+    fn write_members(&mut self, chunk: &[NewResident], first: i64, year: i32) -> Result<()> {
+        for (list, status) in [(1i64, "due"), (3, "exempt")] {
+            let ids: Vec<i64> = (first..).take(chunk.len()).collect();
+            let listed: Vec<(&i64, &NewResident)> = ids
+                .iter()
+                .zip(chunk)
+                .filter(|(_, r)| self.rosters.has_status(r.birth_date, status))
+                .collect();
+            for part in listed.chunks(10_000) {
+                let mut values: Vec<&dyn ToSql> = Vec::with_capacity(part.len() * 6);
+                for (id, r) in part {
+                    values.extend([
+                        &year as &dyn ToSql,
+                        &list,
+                        &r.id_number,
+                        *id,
+                        &r.village_id,
+                        &r.birth_text,
+                    ]);
+                }
+                self.members.insert(&values)?;
+            }
+        }
         Ok(())
     }
 
