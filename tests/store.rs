@@ -101,6 +101,52 @@ fn demo_is_deterministic_and_passes_check() {
     assert_eq!(store.stored_as_of().unwrap(), Some(date("2024-11-23")));
 }
 
+/// A file of schema step 9 gets `list_members` from its roster and
+/// payments; `check` names a list that has drifted from them.
+#[test]
+fn the_lists_index_is_built_by_migration_and_checked() {
+    let (_d, path) = demo(800);
+    let lists = |c: &Connection| -> Vec<(i64, i64)> {
+        c.prepare("SELECT list, count(*) FROM list_members GROUP BY 1 ORDER BY 1")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(|x| x.unwrap())
+            .collect()
+    };
+    let c = Connection::open(&path).unwrap();
+    let built = lists(&c);
+    assert_eq!(
+        built.len(),
+        3,
+        "未缴, 已缴 and 代缴 all hold someone: {built:?}"
+    );
+    c.execute_batch(&format!(
+        "{} DROP TABLE list_members; PRAGMA user_version = {};",
+        schema::DROP_MEMBER_TRIGGERS,
+        schema::MEMBERS_VERSION - 1
+    ))
+    .unwrap();
+    drop(c);
+    let store = Store::open(&path).unwrap();
+    assert!(store.check().unwrap().ok, "{:?}", store.check().unwrap());
+    assert_eq!(lists(store.conn()), built);
+    // someone who owes disappears from the 未缴 list behind the triggers' back
+    store
+        .conn()
+        .execute_batch(
+            "DELETE FROM list_members WHERE (year, list, id_number) IN
+               (SELECT year, list, id_number FROM list_members WHERE list = 1 LIMIT 1);",
+        )
+        .unwrap();
+    let report = store.check().unwrap();
+    assert!(!report.ok);
+    assert!(
+        report.findings.iter().any(|f| f.check == "list-members"),
+        "{report:?}"
+    );
+}
+
 /// The report against a plain count written independently of the counters.
 #[test]
 fn progress_matches_an_independent_count() {
@@ -214,6 +260,23 @@ fn payments_duplicates_reversals_and_counters() {
                 "{step}: {filter:?}"
             );
             counts.push(listed);
+            // the first page by ID number or age (walked along the list's
+            // own index, `list_members`) is the whole list's, sorted
+            for sort in [SortColumn::IdNumber, SortColumn::Age] {
+                for descending in [false, true] {
+                    let q = ListQuery {
+                        sort,
+                        descending,
+                        ..q
+                    };
+                    let ids = |rows: Vec<zhengjiao::store::registry::residents::ResidentRow>| {
+                        rows.into_iter().map(|r| r.id).collect::<Vec<_>>()
+                    };
+                    let whole = ids(store.resident_page(&q, 0, 100_000).unwrap());
+                    let first = ids(store.resident_page(&q, 0, 40).unwrap());
+                    assert_eq!(first, whole[..whole.len().min(40)], "{step}: {q:?}");
+                }
+            }
         }
         counts
     };
