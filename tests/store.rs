@@ -16,7 +16,7 @@ use zhengjiao::store::{Store, StoreError, schema};
 const UNDO_STEP_9: &str = "DROP TRIGGER member_roster_ins; DROP TRIGGER member_roster_del;
     DROP TRIGGER member_paid_ins; DROP TRIGGER member_paid_del;
     DROP TRIGGER member_roster_upd; DROP TRIGGER member_resident_upd;
-    DROP INDEX list_members_birth; DROP TABLE list_members;
+    DROP TABLE list_members;
     DROP TRIGGER standing_roster_ins;
     DROP TRIGGER standing_roster_del_before; DROP TRIGGER standing_roster_del_after;
     DROP TRIGGER standing_paid_ins;
