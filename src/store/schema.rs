@@ -748,8 +748,7 @@ pub fn member_triggers() -> String {
              UPDATE list_members SET id_number = NEW.id_number, village_id = NEW.village_id,
                                      birth_date = NEW.birth_date
               WHERE list IN (1, 2, 3) AND id_number = OLD.id_number
-                AND year IN (SELECT year FROM roster WHERE resident_id = NEW.id
-                             UNION SELECT year FROM payments WHERE resident_id = NEW.id);
+                AND year IN (SELECT DISTINCT year FROM standing_counts);
          END;\n",
         member_refresh("NEW.year", "NEW.resident_id"),
     ));
