@@ -43,6 +43,7 @@ pub const DERIVED_TABLES: &[&str] = &[
     "progress_counts",
     "progress_paid_days",
     "standing_counts",
+    "list_members",
     "name_keys",
     "import_rows",
     "roster",
