@@ -446,9 +446,9 @@ CREATE INDEX villages_town ON villages(town_id, code);
     // ID index for those who owe passed a million people at 4,000,000.
     // `list_members` holds, per year and list (1 未缴 owes, 2 已缴 paid,
     // 3 代缴 exempt; the filters of `ListFilter`), its residents by ID
-    // number and by birth date; kept by `member_triggers`. A plain table
-    // with two covering indexes (not one keyed by ID number): a first load
-    // appends its rows and builds both indexes once, sorted, at the end.
+    // number and by birth date; kept by `member_triggers`. Keyed by ID
+    // number (one B-tree fewer than a plain table with two indexes: a
+    // payment's trigger touches fewer pages).
     r#"
 CREATE TABLE list_members (
     year        INTEGER NOT NULL,
@@ -456,9 +456,9 @@ CREATE TABLE list_members (
     id_number   TEXT NOT NULL,
     resident_id INTEGER NOT NULL,
     village_id  INTEGER NOT NULL,
-    birth_date  TEXT NOT NULL
-);
-CREATE INDEX list_members_id ON list_members(year, list, id_number, village_id, resident_id);
+    birth_date  TEXT NOT NULL,
+    PRIMARY KEY (year, list, id_number)
+) WITHOUT ROWID;
 CREATE INDEX list_members_birth ON list_members(year, list, birth_date, resident_id, village_id);
 "#,
 ];
@@ -713,16 +713,25 @@ const LISTS: &str = "(SELECT 1 AS list UNION ALL SELECT 2 UNION ALL SELECT 3) l"
 /// Put a resident in the lists of a year their standings say now (and in
 /// no other): the statements of a trigger.
 fn member_refresh(year: &str, resident: &str) -> String {
-    format!(
-        "DELETE FROM list_members WHERE year = {year} AND list IN (1, 2, 3)
-            AND id_number = (SELECT id_number FROM residents WHERE id = {resident});
-         INSERT INTO list_members (year, list, id_number, resident_id, village_id, birth_date)
-         SELECT {year}, l.list, r.id_number, r.id, r.village_id, r.birth_date
-           FROM (SELECT {m} AS m, {p} AS p) x CROSS JOIN residents r CROSS JOIN {LISTS}
-          WHERE r.id = {resident} AND {test};",
+    // The lists the resident belongs in now: the standings are read once
+    // (a subquery with LIMIT is not flattened into the join), and rows that
+    // stay are neither deleted nor written again.
+    let lists = format!(
+        "SELECT l.list FROM (SELECT {m} AS m, {p} AS p LIMIT 1) x CROSS JOIN {LISTS} WHERE {test}",
         m = standing_code(year, resident, "medical"),
         p = standing_code(year, resident, "pension"),
         test = member_test("l.list", "x.m", "x.p"),
+    );
+    format!(
+        "DELETE FROM list_members WHERE year = {year} AND list IN (1, 2, 3)
+            AND id_number = (SELECT id_number FROM residents WHERE id = {resident})
+            AND list NOT IN ({lists});
+         INSERT INTO list_members (year, list, id_number, resident_id, village_id, birth_date)
+         SELECT {year}, n.list, r.id_number, r.id, r.village_id, r.birth_date
+           FROM ({lists}) n CROSS JOIN residents r
+          WHERE r.id = {resident}
+            AND NOT EXISTS (SELECT 1 FROM list_members o
+                             WHERE o.year = {year} AND o.list = n.list AND o.id_number = r.id_number);"
     )
 }
 
@@ -753,6 +762,27 @@ pub fn member_triggers() -> String {
         member_refresh("NEW.year", "NEW.resident_id"),
     ));
     sql
+}
+
+/// Put the residents of `temp.member_touched (year, resident_id)` in the
+/// lists their standings say now, all at once: for a bulk change that set
+/// the row-by-row triggers aside. Each list's rows go in ID-number order,
+/// so the list's B-trees are passed in sweeps rather than at random places.
+pub fn refresh_touched_members() -> String {
+    format!(
+        "DELETE FROM list_members WHERE (year, list, id_number) IN
+           (SELECT t.year, l.list, r.id_number FROM temp.member_touched t
+              JOIN residents r ON r.id = t.resident_id CROSS JOIN {LISTS});
+         INSERT INTO list_members (year, list, id_number, resident_id, village_id, birth_date)
+         SELECT x.year, l.list, r.id_number, r.id, r.village_id, r.birth_date
+           FROM (SELECT t.year, t.resident_id, {m} AS m, {p} AS p FROM temp.member_touched t) x
+           JOIN residents r ON r.id = x.resident_id CROSS JOIN {LISTS}
+          WHERE {test}
+          ORDER BY x.year, l.list, r.id_number;",
+        m = standing_code("t.year", "t.resident_id", "medical"),
+        p = standing_code("t.year", "t.resident_id", "pension"),
+        test = member_test("l.list", "x.m", "x.p"),
+    )
 }
 
 /// The triggers of [`member_triggers`], to set them aside for a bulk load.

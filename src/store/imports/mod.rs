@@ -21,6 +21,7 @@ pub mod bulk;
 mod deaths;
 mod groups;
 mod judging;
+mod members;
 mod payments;
 mod policy;
 mod residents;

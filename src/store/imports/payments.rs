@@ -44,6 +44,7 @@ pub(crate) fn import(
                 opts,
                 seen: HashMap::new(),
             };
+            let lists = super::members::Deferred::begin(tx)?;
             let mut done = 0;
             for row in judging::data_rows(&mut table, header) {
                 ctx.row(&row?, journal)?;
@@ -53,6 +54,7 @@ pub(crate) fn import(
                 }
             }
             progress(done);
+            lists.finish(tx)?;
             Ok(())
         },
     )

@@ -305,7 +305,7 @@ fn list_sql(
             if q.sort == SortColumn::Age {
                 "list_members_birth"
             } else {
-                "list_members_id"
+                "sqlite_autoindex_list_members_1"
             }
         ),
         Walk::None | Walk::Standings => format!("residents r {VILLAGE}"),
