@@ -194,7 +194,7 @@ fn note(stage: &str) {
 /// keys the script does not press cost no more than those it does.
 fn every_page_of_the_biggest_town(db: &Path, out: &mut String) {
     use zhengjiao::store::Store;
-    use zhengjiao::store::registry::residents::{ListFilter, ListQuery, SORT_COLUMNS, Scope};
+    use zhengjiao::store::registry::residents::{LIST_FILTERS, ListQuery, SORT_COLUMNS, Scope};
     let store = Store::open_read_only(db).unwrap();
     let (town, people): (i64, i64) = store
         .conn()
@@ -210,13 +210,7 @@ fn every_page_of_the_biggest_town(db: &Path, out: &mut String) {
         .query_row("SELECT max(year) FROM standing_counts", [], |r| r.get(0))
         .unwrap();
     let mut times: Vec<(Duration, String)> = Vec::new();
-    for filter in [
-        ListFilter::All,
-        ListFilter::Outstanding,
-        ListFilter::Paid,
-        ListFilter::Exempt,
-        ListFilter::Flagged,
-    ] {
+    for filter in LIST_FILTERS {
         for sort in SORT_COLUMNS {
             for descending in [false, true] {
                 let q = ListQuery {

@@ -574,13 +574,7 @@ fn list_pages_add_up_to_the_list() {
         store.conn().query_row(&sql, [id], |r| r.get(0)).unwrap()
     };
     for scope in [Scope::District, Scope::Town(town), Scope::Village(village)] {
-        for filter in [
-            ListFilter::All,
-            ListFilter::Outstanding,
-            ListFilter::Paid,
-            ListFilter::Exempt,
-            ListFilter::Flagged,
-        ] {
+        for filter in zhengjiao::store::registry::residents::LIST_FILTERS {
             for sort in [
                 SortColumn::Name,
                 SortColumn::IdNumber,

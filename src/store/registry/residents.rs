@@ -106,6 +106,15 @@ pub enum ListFilter {
     Flagged,
 }
 
+/// Every filter, in the console's order.
+pub const LIST_FILTERS: [ListFilter; 5] = [
+    ListFilter::All,
+    ListFilter::Outstanding,
+    ListFilter::Paid,
+    ListFilter::Exempt,
+    ListFilter::Flagged,
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub enum SortColumn {
     #[default]
@@ -305,7 +314,7 @@ fn list_sql(
             if q.sort == SortColumn::Age {
                 "list_members_birth"
             } else {
-                "sqlite_autoindex_list_members_1"
+                "list_members_id"
             }
         ),
         Walk::None | Walk::Standings => format!("residents r {VILLAGE}"),

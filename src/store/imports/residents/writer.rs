@@ -49,11 +49,12 @@ pub(super) struct Writer<'t> {
 const SMALL_REGISTRY: i64 = 100_000;
 /// The indexes a first load builds at the end: their keys arrive in no
 /// useful order (names, ID tails, villages in the file's order).
-const DEFERRED_INDEXES: [&str; 5] = [
+const DEFERRED_INDEXES: [&str; 6] = [
     "residents_name",
     "residents_id_tail",
     "residents_village",
     "residents_birth",
+    "list_members_id",
     "list_members_birth",
 ];
 
