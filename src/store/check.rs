@@ -200,7 +200,7 @@ pub fn run_checks(conn: &Connection) -> Result<CheckReport> {
          UNION ALL
          SELECT year || '/' || village_id FROM (SELECT * FROM b EXCEPT SELECT * FROM a)
          LIMIT 20",
-        schema::STANDINGS_FROM_ROSTER
+        schema::standings_from_roster()
     );
     let members = format!(
         "WITH a AS ({}), b AS (SELECT * FROM list_members)

@@ -700,7 +700,8 @@ DROP TRIGGER IF EXISTS standing_village_after;
 "#;
 
 /// A list's test on a resident's pair of standing codes `m`, `p` (as in
-/// `standing_counts`): 1 owes (未缴), 2 paid (已缴), 3 exempt (代缴).
+/// `standing_counts`): 1 owes (未缴), 2 paid (已缴), 3 exempt (代缴) — the
+/// tests the console's filters apply to the counters (`registry::residents::pairs_sql`).
 fn member_test(list: &str, m: &str, p: &str) -> String {
     format!(
         "CASE {list} WHEN 1 THEN ({m} = 2 OR {p} = 2) WHEN 2 THEN ({m} % 2 = 1 OR {p} % 2 = 1)
@@ -802,19 +803,10 @@ DROP TRIGGER IF EXISTS member_resident_upd;
 pub fn members_from_roster() -> String {
     format!(
         "SELECT s.year, l.list, r.id_number, r.id, r.village_id, r.birth_date
-           FROM (SELECT year, resident_id,
-                        coalesce(max(CASE WHEN insurance = 'medical' THEN code END), 0) AS m,
-                        coalesce(max(CASE WHEN insurance = 'pension' THEN code END), 0) AS p
-                   FROM (SELECT year, insurance, resident_id, sum(code) AS code
-                           FROM (SELECT year, insurance, resident_id,
-                                        CASE status WHEN 'due' THEN 2 ELSE 4 END AS code FROM roster
-                                 UNION ALL
-                                 SELECT year, insurance, resident_id, 1 FROM paid)
-                          GROUP BY 1, 2, 3)
-                  GROUP BY 1, 2) s
+           FROM ({RESIDENT_STANDINGS}) s
            JOIN residents r ON r.id = s.resident_id CROSS JOIN {LISTS}
           WHERE {}",
-        member_test("l.list", "s.m", "s.p")
+        member_test("l.list", "s.medical", "s.pension")
     )
 }
 
@@ -828,27 +820,38 @@ pub fn recount_members() -> String {
     )
 }
 
-/// `standing_counts` as the roster, payments and registry say, for `check`
-/// and for a recount: (year, village, medical, pension, n).
-pub const STANDINGS_FROM_ROSTER: &str = r#"
-SELECT k.year, r.village_id,
-       coalesce(max(CASE WHEN k.insurance = 'medical' THEN k.code END), 0) AS medical,
-       coalesce(max(CASE WHEN k.insurance = 'pension' THEN k.code END), 0) AS pension
+/// Each resident's pair of standing codes per year, as the roster and
+/// payments say (the codes of `standing_counts`): (year, resident_id,
+/// medical, pension). What the counters and `list_members` are rebuilt
+/// and checked from.
+const RESIDENT_STANDINGS: &str = r#"
+SELECT year, resident_id,
+       coalesce(max(CASE WHEN insurance = 'medical' THEN code END), 0) AS medical,
+       coalesce(max(CASE WHEN insurance = 'pension' THEN code END), 0) AS pension
   FROM (SELECT year, insurance, resident_id, sum(code) AS code
           FROM (SELECT year, insurance, resident_id, CASE status WHEN 'due' THEN 2 ELSE 4 END AS code FROM roster
                 UNION ALL
                 SELECT year, insurance, resident_id, 1 FROM paid)
-         GROUP BY year, insurance, resident_id) k
-  JOIN residents r ON r.id = k.resident_id
- GROUP BY k.year, k.resident_id
+         GROUP BY year, insurance, resident_id)
+ GROUP BY year, resident_id
 "#;
+
+/// `standing_counts` as the roster, payments and registry say, for `check`
+/// and for a recount: (year, village, medical, pension), a row per resident.
+pub fn standings_from_roster() -> String {
+    format!(
+        "SELECT s.year, r.village_id, s.medical, s.pension
+           FROM ({RESIDENT_STANDINGS}) s JOIN residents r ON r.id = s.resident_id"
+    )
+}
 
 /// Recount `standing_counts` from the roster and payments.
 pub fn recount_standings() -> String {
     format!(
         "DELETE FROM standing_counts;
          INSERT INTO standing_counts (year, village_id, medical, pension, n)
-         SELECT year, village_id, medical, pension, count(*) FROM ({STANDINGS_FROM_ROSTER}) GROUP BY 1, 2, 3, 4;"
+         SELECT year, village_id, medical, pension, count(*) FROM ({}) GROUP BY 1, 2, 3, 4;",
+        standings_from_roster()
     )
 }
 

@@ -188,8 +188,8 @@ impl<'t> Writer<'t> {
     /// puts them in (nothing is paid yet: 未缴 when anything is due, 代缴
     /// when anything is exempt), each list in ID-number order.
     fn write_members(&mut self, chunk: &[NewResident], first: i64, year: i32) -> Result<()> {
+        let ids: Vec<i64> = (first..).take(chunk.len()).collect();
         for (list, status) in [(1i64, "due"), (3, "exempt")] {
-            let ids: Vec<i64> = (first..).take(chunk.len()).collect();
             let listed: Vec<(&i64, &NewResident)> = ids
                 .iter()
                 .zip(chunk)
